@@ -1,0 +1,125 @@
+//! The `opsbook` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use opsbook::diag::Diagnostics;
+use opsbook::site::{self, BuildOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "opsbook",
+    version,
+    about = "Builds an SRE team's handbook, post-mortems and availability record into a static site"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output directory (default: public/).
+    ///
+    /// The new site is written beside the output directory and swapped in
+    /// only when everything succeeded: a failed build leaves the previous
+    /// output untouched.
+    Build {
+        /// Site root: the folder holding content/ and opsbook.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output directory (default: ROOT/public).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override base_url from opsbook.toml, e.g. https://group.gitlab.io/project/.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check everything `build` checks, writing nothing.
+    Check {
+        /// Site root: the folder holding content/ and opsbook.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Treat warnings (broken links, ...) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (opts, strict) = match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            (
+                BuildOptions {
+                    root,
+                    out: Some(out),
+                    base_url,
+                    drafts,
+                },
+                false,
+            )
+        }
+        Command::Check {
+            root,
+            drafts,
+            strict,
+        } => (
+            BuildOptions {
+                root,
+                out: None,
+                base_url: None,
+                drafts,
+            },
+            strict,
+        ),
+    };
+    let checking = opts.out.is_none();
+    match site::build(&opts) {
+        Ok(report) => {
+            let mut diags = report.diagnostics;
+            if strict && !diags.is_empty() {
+                diags.make_warnings_errors();
+                return fail(&diags);
+            }
+            eprint!("{diags}");
+            let what = if checking { "checked" } else { "built" };
+            eprintln!(
+                "{what} {} pages and {} files in {:.2} s{}",
+                report.pages,
+                report.files,
+                report.seconds,
+                match diags.warning_count() {
+                    0 => String::new(),
+                    n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&diags),
+    }
+}
+
+fn fail(diags: &Diagnostics) -> ExitCode {
+    eprint!("{diags}");
+    let n = diags.error_count();
+    eprintln!(
+        "error: {n} error{} found; nothing was written",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,470 @@
+//! Markdown → HTML for one page: shortcodes, kramdown leftovers, headings
+//! with unique ids and anchors, the table of contents, highlighted code and
+//! link rewriting (base path, `.md` links).
+//!
+//! Pure and page-local, so pages render in parallel; knowledge of other
+//! pages comes in through `Links`.
+
+pub mod highlight;
+pub mod kramdown;
+pub mod shortcode;
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use shortcode::{Expander, PH_CLOSE, PH_OPEN, SpanError, escape_html, escape_into};
+
+/// How links of a page resolve.
+pub struct Links<'a> {
+    /// Path part of the site's base URL, `/` or `/project/`.
+    pub base_path: &'a str,
+    /// Directory of the page's source file, relative to `content/`.
+    pub source_dir: &'a str,
+    /// Content-relative `.md` path → URL path relative to the base path.
+    pub resolve_md: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    /// HTML-escaped heading text.
+    pub title: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Internal link targets (URL paths relative to the base path, without
+    /// fragment) with the destination as written, for link checking.
+    pub internal_links: Vec<(String, String)>,
+    /// `.md` links whose file does not exist, as written.
+    pub broken_md_links: Vec<String>,
+}
+
+/// Renders a page body. Errors are offsets into `body`.
+pub fn render(
+    body: &str,
+    expander: &Expander<'_>,
+    links: &Links<'_>,
+    toc_levels: (u8, u8),
+) -> Result<Rendered, Vec<SpanError>> {
+    let expanded = expander.expand(body)?;
+    let md = kramdown::rewrite(&expanded.markdown);
+    let mut out = render_markdown(&md, links, toc_levels);
+    if out.html.contains(PH_OPEN) {
+        out.html = fill_placeholders(&out.html, &expanded.html, &out.toc);
+    }
+    Ok(out)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> Rendered {
+    let mut out = Rendered {
+        html: String::with_capacity(md.len() * 3 / 2),
+        ..Rendered::default()
+    };
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut parser = Parser::new_ext(md, options());
+
+    while let Some(event) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                // Gather the heading's inline events to know its text.
+                let mut inner = Vec::new();
+                for e in parser.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    inner.push(map_link(e, links, &mut out));
+                }
+                let text = plain_text(&inner);
+                let id = unique_id(
+                    id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)),
+                    &mut used_ids,
+                );
+                let n = heading_number(level);
+                let no_toc = classes.iter().any(|c| &**c == "no_toc");
+                if !no_toc && (toc_lo..=toc_hi).contains(&n) {
+                    out.toc.push(TocEntry {
+                        level: n,
+                        id: id.clone(),
+                        title: escape_html(&text),
+                    });
+                }
+                let mut open = format!("<h{n} id=\"{}\"", escape_html(&id));
+                let classes: Vec<&str> = classes
+                    .iter()
+                    .map(|c| &**c)
+                    .filter(|c| *c != "no_toc")
+                    .collect();
+                if !classes.is_empty() {
+                    open.push_str(&format!(" class=\"{}\"", escape_html(&classes.join(" "))));
+                }
+                for (k, v) in attrs {
+                    open.push_str(&format!(
+                        " {}=\"{}\"",
+                        escape_html(&k),
+                        escape_html(v.as_deref().unwrap_or(""))
+                    ));
+                }
+                open.push('>');
+                events.push(Event::Html(open.into()));
+                events.extend(inner);
+                events.push(Event::Html(
+                    format!(
+                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+                        escape_html(&id)
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let mut code = String::new();
+                for e in parser.by_ref() {
+                    match e {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
+                events.push(Event::Html(code_block(lang, &code).into()));
+            }
+            e => events.push(map_link(e, links, &mut out)),
+        }
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn code_block(lang: &str, code: &str) -> String {
+    let mut html = String::with_capacity(code.len() * 2 + 64);
+    if let Some(canon) = highlight::canonical_lang(lang) {
+        html.push_str("<pre class=\"highlight\" data-lang=\"");
+        html.push_str(canon);
+        html.push_str("\"><code class=\"language-");
+        html.push_str(canon);
+        html.push_str("\">");
+        if highlight::highlight_into(&mut html, lang, code) {
+            html.push_str("</code></pre>\n");
+            return html;
+        }
+        html.clear();
+    }
+    html.push_str("<pre><code");
+    if !lang.is_empty() {
+        html.push_str(" class=\"language-");
+        escape_into(&mut html, lang);
+        html.push('"');
+    }
+    html.push('>');
+    escape_into(&mut html, code);
+    html.push_str("</code></pre>\n");
+    html
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// GitHub-style slug: lowercase, letters/digits/`-`/`_` kept, spaces to `-`.
+pub fn slugify(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            s.extend(c.to_lowercase());
+        } else if c == ' ' {
+            s.push('-');
+        }
+    }
+    if s.is_empty() { "section".into() } else { s }
+}
+
+fn unique_id(id: String, used: &mut HashSet<String>) -> String {
+    if used.insert(id.clone()) {
+        return id;
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .expect("some suffix is free")
+}
+
+fn map_link<'a>(e: Event<'a>, links: &Links<'_>, out: &mut Rendered) -> Event<'a> {
+    match e {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: rewrite_url(dest_url, links, out),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: rewrite_url(dest_url, links, out),
+            title,
+            id,
+        }),
+        e => e,
+    }
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with('#')
+        || url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+}
+
+/// Applies the base path to root-relative URLs and turns `.md` links into
+/// page URLs. Other relative URLs are left to the browser, as in Hugo.
+fn rewrite_url<'a>(url: CowStr<'a>, links: &Links<'_>, out: &mut Rendered) -> CowStr<'a> {
+    if url.is_empty() || is_external(&url) {
+        return url;
+    }
+    let (path, suffix) = match url.find(['#', '?']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (&url[..], ""),
+    };
+    if let Some(md) = path.strip_suffix(".md").map(|_| path) {
+        let rel = match md.strip_prefix('/') {
+            Some(abs) => abs.strip_prefix("content/").unwrap_or(abs).to_string(),
+            None => normalise(links.source_dir, md),
+        };
+        let target = match (links.resolve_md)(&rel) {
+            Some(u) => u,
+            None => {
+                out.broken_md_links.push(url.to_string());
+                crate::content::url_of(&rel).1
+            }
+        };
+        return format!("{}{}{}", links.base_path, target, suffix).into();
+    }
+    if let Some(abs) = path.strip_prefix('/') {
+        out.internal_links.push((abs.to_string(), url.to_string()));
+        if links.base_path == "/" {
+            return url;
+        }
+        return format!("{}{}{}", links.base_path, abs, suffix).into();
+    }
+    url
+}
+
+/// Joins a relative path onto a directory, resolving `.` and `..`.
+fn normalise(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Builds the nested `<ul>` of a table of contents.
+pub fn toc_html(entries: &[TocEntry]) -> String {
+    let Some(base) = entries.iter().map(|e| e.level).min() else {
+        return String::new();
+    };
+    let mut out = String::from("<ul>");
+    let mut cur = base;
+    for (i, e) in entries.iter().enumerate() {
+        if i == 0 {
+            out.push_str("<li>");
+        } else if e.level > cur {
+            for _ in cur..e.level {
+                out.push_str("<ul><li>");
+            }
+        } else {
+            out.push_str("</li>");
+            for _ in e.level..cur {
+                out.push_str("</ul></li>");
+            }
+            out.push_str("<li>");
+        }
+        cur = e.level;
+        out.push_str(&format!(
+            "<a href=\"#{}\">{}</a>",
+            escape_html(&e.id),
+            e.title
+        ));
+    }
+    out.push_str("</li>");
+    for _ in base..cur {
+        out.push_str("</ul></li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// Swaps placeholders for shortcode HTML and the in-text TOC. A placeholder
+/// alone in a paragraph replaces the whole paragraph (block HTML must not sit
+/// inside `<p>`).
+fn fill_placeholders(html: &str, shortcodes: &[String], toc: &[TocEntry]) -> String {
+    let mut out =
+        String::with_capacity(html.len() + shortcodes.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(i) = rest.find(PH_OPEN) {
+        let after = &rest[i + PH_OPEN.len_utf8()..];
+        let Some(j) = after.find(PH_CLOSE) else { break };
+        let key = &after[..j];
+        let tail = &after[j + PH_CLOSE.len_utf8()..];
+        let replacement = match key {
+            "toc" => format!(
+                "<nav class=\"toc-inline\" aria-label=\"Contents\">{}</nav>",
+                toc_html(toc)
+            ),
+            n => n
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| shortcodes.get(n))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let head = &rest[..i];
+        if head.ends_with("<p>") && tail.starts_with("</p>") {
+            out.push_str(&head[..head.len() - 3]);
+            out.push_str(&replacement);
+            rest = &tail[4..];
+        } else {
+            out.push_str(head);
+            out.push_str(&replacement);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shortcode::PageInfo;
+    use super::*;
+
+    fn page(md: &str) -> Rendered {
+        let resolve = |rel: &str| (rel == "a/b.md").then(|| "a/b/".to_string());
+        let links = Links {
+            base_path: "/proj/",
+            source_dir: "a",
+            resolve_md: &resolve,
+        };
+        let ex = Expander {
+            templates: None,
+            page: PageInfo {
+                title: "t",
+                url: "/proj/a/",
+            },
+        };
+        render(md, &ex, &links, (2, 4)).unwrap()
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let r = page("## Intro\n### Intro\n## Custom {#own}\n##### Deep\n");
+        assert!(
+            r.html
+                .contains("<h2 id=\"intro\">Intro<a class=\"anchor\" href=\"#intro\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h3 id=\"intro-1\">"));
+        assert!(r.html.contains("<h2 id=\"own\">"));
+        let ids: Vec<_> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "intro-1", "own"]);
+        assert_eq!(
+            toc_html(&r.toc),
+            "<ul><li><a href=\"#intro\">Intro</a><ul><li><a href=\"#intro-1\">Intro</a></li></ul></li><li><a href=\"#own\">Custom</a></li></ul>"
+        );
+    }
+
+    #[test]
+    fn links_get_base_path_and_md_resolution() {
+        let r = page("[x](/handbook/) [y](b.md#top) [z](../c.md) [w](https://e.com) [v](#a)");
+        assert!(r.html.contains("href=\"/proj/handbook/\""));
+        assert!(r.html.contains("href=\"/proj/a/b/#top\""));
+        assert!(r.html.contains("href=\"/proj/c/\""));
+        assert_eq!(r.broken_md_links, ["../c.md"]);
+        assert!(r.html.contains("href=\"https://e.com\""));
+        assert!(r.html.contains("href=\"#a\""));
+    }
+
+    #[test]
+    fn kramdown_toc_and_shortcode_placeholders() {
+        let r = page("## Top\n{:.no_toc}\n\n- TOC\n{:toc}\n\n## A\n\n{{< youtube abc >}}\n");
+        assert!(r.html.contains("<nav class=\"toc-inline\" aria-label=\"Contents\"><ul><li><a href=\"#a\">A</a></li></ul></nav>"), "{}", r.html);
+        assert!(!r.html.contains("{:"));
+        assert!(r.html.contains("<div class=\"video\">"));
+        assert!(!r.html.contains("<p><div"));
+        assert_eq!(r.toc.len(), 1);
+    }
+
+    #[test]
+    fn unknown_language_is_plain() {
+        let r = page("```klingon\n<b>\n```\n");
+        assert!(
+            r.html
+                .contains("<pre><code class=\"language-klingon\">&lt;b&gt;\n</code></pre>"),
+            "{}",
+            r.html
+        );
+    }
+}

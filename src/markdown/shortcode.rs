@@ -1,0 +1,892 @@
+//! Hugo-compatible shortcodes: `{{< name args >}}`, `{{% name args %}}`,
+//! paired forms with inner text, self-closing `{{< name />}}`, and the
+//! escaped form `{{</* name */>}}` that prints literally.
+//!
+//! Expansion happens on the markdown source, before markdown rendering:
+//! - `{{% %}}` output is spliced into the markdown, so its inner markdown is
+//!   rendered with the page (its headings join the table of contents);
+//! - `{{< >}}` output is HTML that markdown must not touch: it is replaced by
+//!   a placeholder that `markdown::render` swaps back afterwards.
+//!
+//! Built-in shortcodes (`details`, `alert`, `youtube`) are plain Rust, so the
+//! common case never goes through a template engine; a site's own shortcodes
+//! come from `ShortcodeTemplates` (Tera templates), which may also override a
+//! built-in.
+
+use std::fmt::Write as _;
+
+use crate::diag::Diagnostic;
+
+/// Marks the start and end of a placeholder in expanded markdown. Private-use
+/// characters: never typed by people, passed through untouched by markdown.
+pub const PH_OPEN: char = '\u{E000}';
+pub const PH_CLOSE: char = '\u{E001}';
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delim {
+    /// `{{% %}}`: output is markdown, rendered with the page.
+    Markdown,
+    /// `{{< >}}`: output is final HTML.
+    Html,
+}
+
+impl Delim {
+    fn open(self) -> &'static str {
+        match self {
+            Delim::Markdown => "{{%",
+            Delim::Html => "{{<",
+        }
+    }
+    fn close(self) -> &'static str {
+        match self {
+            Delim::Markdown => "%}}",
+            Delim::Html => ">}}",
+        }
+    }
+}
+
+/// Arguments of one call: all named or all positional, never mixed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Args {
+    #[default]
+    None,
+    Named(Vec<(String, String)>),
+    Positional(Vec<String>),
+}
+
+impl Args {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        match self {
+            Args::Named(v) => v.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()),
+            _ => None,
+        }
+    }
+    pub fn nth(&self, i: usize) -> Option<&str> {
+        match self {
+            Args::Positional(v) => v.get(i).map(String::as_str),
+            _ => None,
+        }
+    }
+    /// A named argument, or the positional one at `i` (Hugo's `.Get`).
+    pub fn named_or_nth(&self, name: &str, i: usize) -> Option<&str> {
+        self.get(name).or_else(|| self.nth(i))
+    }
+}
+
+/// One shortcode call, as a template sees it.
+#[derive(Debug, Clone)]
+pub struct Call<'a> {
+    pub name: &'a str,
+    pub args: &'a Args,
+    /// Inner text (shortcodes inside already expanded), `None` when the call
+    /// has no closing tag.
+    pub inner: Option<&'a str>,
+    pub delim: Delim,
+}
+
+/// A site's own shortcodes (templates). Implemented by the template stage.
+pub trait ShortcodeTemplates: Sync {
+    /// Whether `name` exists, and if so whether its template uses the inner
+    /// text (then a call must be closed or self-closing).
+    fn lookup(&self, name: &str) -> Option<bool>;
+    fn render(&self, call: &Call<'_>, page: &PageInfo<'_>) -> Result<String, String>;
+    /// All names, sorted, for error messages.
+    fn names(&self) -> Vec<String>;
+}
+
+/// What a shortcode may know about the page it is called from.
+#[derive(Debug, Clone, Copy)]
+pub struct PageInfo<'a> {
+    pub title: &'a str,
+    /// Absolute URL path of the page, base path included.
+    pub url: &'a str,
+}
+
+pub const BUILTINS: &[(&str, bool)] = &[("alert", true), ("details", true), ("youtube", false)];
+
+/// An error at a byte offset of the text being expanded.
+#[derive(Debug)]
+pub struct SpanError {
+    pub offset: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl SpanError {
+    fn new(offset: usize, message: impl Into<String>) -> Self {
+        SpanError {
+            offset,
+            message: message.into(),
+            help: None,
+        }
+    }
+    fn help(mut self, h: impl Into<String>) -> Self {
+        self.help = Some(h.into());
+        self
+    }
+    pub fn into_diagnostic(self, loc: crate::diag::Location) -> Diagnostic {
+        let d = Diagnostic::error(self.message).at(loc);
+        match self.help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    }
+}
+
+#[derive(Debug)]
+enum TagKind {
+    Open {
+        name: String,
+        args: Args,
+        self_closing: bool,
+    },
+    Close {
+        name: String,
+    },
+    /// `{{</* x */>}}`: printed as `{{< x >}}`.
+    Escaped(String),
+}
+
+#[derive(Debug)]
+struct Tag {
+    start: usize,
+    end: usize,
+    delim: Delim,
+    kind: TagKind,
+}
+
+/// Finds every shortcode tag in `text`.
+fn scan(text: &str, errors: &mut Vec<SpanError>) -> Vec<Tag> {
+    let bytes = text.as_bytes();
+    let mut tags = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = memchr_braces(&bytes[pos..]) {
+        let start = pos + found;
+        let delim = match bytes.get(start + 2) {
+            Some(b'<') => Delim::Html,
+            Some(b'%') => Delim::Markdown,
+            _ => {
+                pos = start + 2;
+                continue;
+            }
+        };
+        match parse_tag(text, start, delim) {
+            Ok(tag) => {
+                pos = tag.end;
+                tags.push(tag);
+            }
+            Err(e) => {
+                errors.push(e);
+                pos = start + 3;
+            }
+        }
+    }
+    tags
+}
+
+fn memchr_braces(hay: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 1 < hay.len() {
+        match hay[i + 1..].iter().position(|&b| b == b'{') {
+            Some(j) => {
+                let k = i + j; // hay[k + 1] == '{'
+                if hay[k] == b'{' {
+                    return Some(k);
+                }
+                i = k + 1;
+            }
+            None => return None,
+        }
+    }
+    None
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')
+}
+
+fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
+    let close = delim.close();
+    let mut p = start + 3;
+    let rest = |p: usize| &text[p..];
+    let skip_ws = |p: &mut usize| {
+        while let Some(c) = text[*p..].chars().next() {
+            if c.is_whitespace() {
+                *p += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+    };
+    skip_ws(&mut p);
+    // Escaped form: {{</* ... */>}}
+    if rest(p).starts_with("/*") {
+        let inner_start = p + 2;
+        let Some(end_rel) = rest(inner_start).find("*/") else {
+            return Err(
+                SpanError::new(start, "escaped shortcode is never closed").help(format!(
+                    "write it as {}/* name */{}",
+                    delim.open(),
+                    close
+                )),
+            );
+        };
+        let inner = &text[inner_start..inner_start + end_rel];
+        let mut q = inner_start + end_rel + 2;
+        skip_ws(&mut q);
+        if !rest(q).starts_with(close) {
+            return Err(SpanError::new(start, "escaped shortcode is never closed")
+                .help(format!("end it with */{close}")));
+        }
+        return Ok(Tag {
+            start,
+            end: q + close.len(),
+            delim,
+            kind: TagKind::Escaped(format!("{}{}{}", delim.open(), inner, close)),
+        });
+    }
+    let closing = rest(p).starts_with('/');
+    if closing {
+        p += 1;
+        skip_ws(&mut p);
+    }
+    let name_start = p;
+    while let Some(c) = rest(p).chars().next() {
+        if is_name_char(c) && !(c == '/' && rest(p).starts_with(&format!("/{close}")[..])) {
+            p += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let name = text[name_start..p].trim_end_matches('/').to_string();
+    p = name_start + name.len();
+    if name.is_empty() {
+        return Err(
+            SpanError::new(start, "shortcode without a name").help(format!(
+                "write {} name {}",
+                delim.open(),
+                close
+            )),
+        );
+    }
+    let mut named = Vec::new();
+    let mut positional = Vec::new();
+    let mut first_kind: Option<(bool, usize)> = None;
+    let mut self_closing = false;
+    loop {
+        skip_ws(&mut p);
+        if rest(p).is_empty() {
+            return Err(
+                SpanError::new(start, format!("shortcode `{name}` is never closed"))
+                    .help(format!("end the tag with `{close}`")),
+            );
+        }
+        if rest(p).starts_with(close) {
+            p += close.len();
+            break;
+        }
+        if rest(p).starts_with('/') && rest(p + 1).trim_start().starts_with(close) {
+            self_closing = true;
+            p += 1;
+            continue;
+        }
+        if closing {
+            return Err(SpanError::new(
+                p,
+                format!("closing tag of `{name}` takes no arguments"),
+            ));
+        }
+        let arg_start = p;
+        let (first, after) = parse_value(text, p, close)?;
+        p = after;
+        if rest(p).starts_with('=') && first.1 {
+            let (value, after) = parse_value(text, p + 1, close)?;
+            p = after;
+            named.push((first.0, value.0));
+            check_mixed(&name, &mut first_kind, true, arg_start)?;
+        } else {
+            positional.push(first.0);
+            check_mixed(&name, &mut first_kind, false, arg_start)?;
+        }
+    }
+    let kind = if closing {
+        TagKind::Close { name }
+    } else {
+        let args = if !named.is_empty() {
+            Args::Named(named)
+        } else if !positional.is_empty() {
+            Args::Positional(positional)
+        } else {
+            Args::None
+        };
+        TagKind::Open {
+            name,
+            args,
+            self_closing,
+        }
+    };
+    Ok(Tag {
+        start,
+        end: p,
+        delim,
+        kind,
+    })
+}
+
+fn check_mixed(
+    name: &str,
+    first: &mut Option<(bool, usize)>,
+    named: bool,
+    at: usize,
+) -> Result<(), SpanError> {
+    match *first {
+        None => {
+            *first = Some((named, at));
+            Ok(())
+        }
+        Some((was_named, _)) if was_named == named => Ok(()),
+        Some(_) => Err(SpanError::new(
+            at,
+            format!("shortcode `{name}` mixes positional and named arguments"),
+        )
+        .help("use either only `key=\"value\"` arguments or only positional ones")),
+    }
+}
+
+/// Parses one argument value at `p`: `"quoted"`, `` `raw` `` or bare.
+/// Returns the value, whether it was bare (only bare values can be keys),
+/// and the position after it.
+fn parse_value(text: &str, p: usize, close: &str) -> Result<((String, bool), usize), SpanError> {
+    let rest = &text[p..];
+    if let Some(body) = rest.strip_prefix('"') {
+        let mut out = String::new();
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => return Ok(((out, false), p + 1 + i + 1)),
+                '\\' => match chars.next() {
+                    Some((_, e @ ('"' | '\\'))) => out.push(e),
+                    Some((_, 'n')) => out.push('\n'),
+                    Some((_, e)) => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                    None => break,
+                },
+                _ => out.push(c),
+            }
+        }
+        return Err(SpanError::new(p, "quoted argument is never closed")
+            .help("close the string with a `\"`"));
+    }
+    if let Some(body) = rest.strip_prefix('`') {
+        return match body.find('`') {
+            Some(i) => Ok(((body[..i].to_string(), false), p + 1 + i + 1)),
+            None => Err(SpanError::new(p, "raw argument is never closed")
+                .help("close the raw string with a backtick")),
+        };
+    }
+    let mut end = p;
+    for (i, c) in rest.char_indices() {
+        if c.is_whitespace() || c == '=' || rest[i..].starts_with(close) {
+            break;
+        }
+        if c == '/' && rest[i + 1..].trim_start().starts_with(close) {
+            break;
+        }
+        end = p + i + c.len_utf8();
+    }
+    Ok(((text[p..end].to_string(), true), end))
+}
+
+/// A parsed call with its inner content.
+#[derive(Debug)]
+struct Node {
+    tag: usize,
+    /// Byte range of the inner text and the nodes inside it.
+    inner: Option<(usize, usize, Vec<Node>)>,
+}
+
+pub struct Expander<'a> {
+    pub templates: Option<&'a dyn ShortcodeTemplates>,
+    pub page: PageInfo<'a>,
+}
+
+/// The result of expanding a page: markdown with `{{< >}}` placeholders.
+pub struct Expanded {
+    pub markdown: String,
+    /// HTML for placeholder `n`.
+    pub html: Vec<String>,
+}
+
+impl Expander<'_> {
+    fn lookup(&self, name: &str) -> Option<bool> {
+        if let Some(t) = self.templates
+            && let Some(uses_inner) = t.lookup(name)
+        {
+            return Some(uses_inner);
+        }
+        BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, i)| *i)
+    }
+
+    fn known_names(&self) -> String {
+        let mut names: Vec<String> = BUILTINS.iter().map(|(n, _)| n.to_string()).collect();
+        if let Some(t) = self.templates {
+            names.extend(t.names());
+        }
+        names.sort();
+        names.dedup();
+        names.join(", ")
+    }
+
+    /// Expands every shortcode of `text`. On failure returns all errors found.
+    pub fn expand(&self, text: &str) -> Result<Expanded, Vec<SpanError>> {
+        // Fast path: most pages of a big handbook have no shortcode at all.
+        if !text.contains("{{<") && !text.contains("{{%") {
+            return Ok(Expanded {
+                markdown: text.to_string(),
+                html: Vec::new(),
+            });
+        }
+        let mut errors = Vec::new();
+        let tags = scan(text, &mut errors);
+        let nodes = self.build_tree(&tags, text.len(), &mut errors);
+        let mut out = Expanded {
+            markdown: String::with_capacity(text.len() + text.len() / 4),
+            html: Vec::new(),
+        };
+        let mut buf = String::new();
+        self.render_nodes(
+            text,
+            &tags,
+            (0, text.len(), &nodes),
+            false,
+            &mut buf,
+            &mut out.html,
+            &mut errors,
+        );
+        out.markdown = buf;
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            errors.sort_by_key(|e| e.offset);
+            Err(errors)
+        }
+    }
+
+    fn build_tree(&self, tags: &[Tag], len: usize, errors: &mut Vec<SpanError>) -> Vec<Node> {
+        // Each frame: (tag index of the open tag, children so far).
+        let mut stack: Vec<(usize, Vec<Node>)> = Vec::new();
+        let mut top: Vec<Node> = Vec::new();
+        fn push(stack: &mut [(usize, Vec<Node>)], top: &mut Vec<Node>, n: Node) {
+            match stack.last_mut() {
+                Some((_, kids)) => kids.push(n),
+                None => top.push(n),
+            }
+        }
+        for (i, tag) in tags.iter().enumerate() {
+            match &tag.kind {
+                TagKind::Escaped(_) => push(
+                    &mut stack,
+                    &mut top,
+                    Node {
+                        tag: i,
+                        inner: None,
+                    },
+                ),
+                TagKind::Open {
+                    name, self_closing, ..
+                } => match self.lookup(name) {
+                    None => {
+                        errors.push(
+                            SpanError::new(tag.start, format!("unknown shortcode `{name}`")).help(
+                                format!(
+                                    "known shortcodes: {}; a site adds its own as templates/shortcodes/{name}.html",
+                                    self.known_names()
+                                ),
+                            ),
+                        );
+                    }
+                    Some(true) if !self_closing => stack.push((i, Vec::new())),
+                    Some(_) => push(
+                        &mut stack,
+                        &mut top,
+                        Node {
+                            tag: i,
+                            inner: None,
+                        },
+                    ),
+                },
+                TagKind::Close { name } => {
+                    let open_name = |t: usize| match &tags[t].kind {
+                        TagKind::Open { name, .. } => name.as_str(),
+                        _ => "",
+                    };
+                    if stack.last().is_some_and(|(t, _)| open_name(*t) == name) {
+                        let (t, kids) = stack.pop().expect("checked above");
+                        let n = Node {
+                            tag: t,
+                            inner: Some((tags[t].end, tag.start, kids)),
+                        };
+                        push(&mut stack, &mut top, n);
+                        continue;
+                    }
+                    if self.lookup(name) == Some(false) {
+                        errors.push(
+                            SpanError::new(
+                                tag.start,
+                                format!("shortcode `{name}` takes no inner content, but a closing tag was found"),
+                            )
+                            .help(format!("remove this closing tag, or write `{}{name} ... /{}`", tag.delim.open(), tag.delim.close())),
+                        );
+                    } else if let Some(pos) = stack.iter().rposition(|(t, _)| open_name(*t) == name)
+                    {
+                        // Everything opened after the match is unclosed.
+                        for (t, _) in stack.drain(pos + 1..).rev() {
+                            errors.push(unclosed(&tags[t], open_name(t)));
+                        }
+                        let expected = stack.last().map(|(t, _)| open_name(*t)).unwrap_or("");
+                        let _ = expected;
+                        let (t, kids) = stack.pop().expect("pos is in the stack");
+                        push(
+                            &mut stack,
+                            &mut top,
+                            Node {
+                                tag: t,
+                                inner: Some((tags[t].end, tag.start, kids)),
+                            },
+                        );
+                    } else {
+                        let help = match stack.last() {
+                            Some((t, _)) => format!(
+                                "the innermost open shortcode here is `{}`; close it with {}/{} {}",
+                                open_name(*t),
+                                tags[*t].delim.open(),
+                                open_name(*t),
+                                tags[*t].delim.close()
+                            ),
+                            None => "remove it, or add the opening tag".to_string(),
+                        };
+                        errors.push(
+                            SpanError::new(
+                                tag.start,
+                                format!("closing tag `/{name}` does not match any open shortcode"),
+                            )
+                            .help(help),
+                        );
+                    }
+                }
+            }
+        }
+        for (t, _) in stack.drain(..) {
+            let name = match &tags[t].kind {
+                TagKind::Open { name, .. } => name.as_str(),
+                _ => "",
+            };
+            errors.push(unclosed(&tags[t], name));
+        }
+        let _ = len;
+        top
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_nodes(
+        &self,
+        text: &str,
+        tags: &[Tag],
+        (from, to, nodes): (usize, usize, &[Node]),
+        in_raw: bool,
+        out: &mut String,
+        html: &mut Vec<String>,
+        errors: &mut Vec<SpanError>,
+    ) {
+        let mut pos = from;
+        for node in nodes {
+            let tag = &tags[node.tag];
+            out.push_str(&text[pos..tag.start]);
+            pos = match &node.inner {
+                Some(_) => close_end(tags, tag, node),
+                None => tag.end,
+            };
+            let (name, args) = match &tag.kind {
+                TagKind::Escaped(lit) => {
+                    out.push_str(lit);
+                    continue;
+                }
+                TagKind::Open { name, args, .. } => (name.as_str(), args),
+                TagKind::Close { .. } => continue,
+            };
+            let raw_inner = in_raw || tag.delim == Delim::Html;
+            let inner = node.inner.as_ref().map(|(s, e, kids)| {
+                let mut buf = String::new();
+                self.render_nodes(
+                    text,
+                    tags,
+                    (*s, *e, kids),
+                    raw_inner,
+                    &mut buf,
+                    html,
+                    errors,
+                );
+                buf
+            });
+            let call = Call {
+                name,
+                args,
+                inner: inner.as_deref(),
+                delim: tag.delim,
+            };
+            match self.render_one(&call) {
+                Ok(s) if tag.delim == Delim::Html && !in_raw => {
+                    let _ = write!(out, "{PH_OPEN}{}{PH_CLOSE}", html.len());
+                    html.push(s);
+                }
+                Ok(s) => out.push_str(&s),
+                Err(e) => errors.push(SpanError::new(tag.start, e)),
+            }
+        }
+        out.push_str(&text[pos..to]);
+    }
+
+    fn render_one(&self, call: &Call<'_>) -> Result<String, String> {
+        if let Some(t) = self.templates
+            && t.lookup(call.name).is_some()
+        {
+            return t
+                .render(call, &self.page)
+                .map_err(|e| format!("shortcode `{}` failed: {e}", call.name));
+        }
+        match call.name {
+            "details" => Ok(details(call)),
+            "alert" => Ok(alert(call)),
+            "youtube" => youtube(call),
+            other => Err(format!("unknown shortcode `{other}`")),
+        }
+    }
+}
+
+/// Position after the closing tag of a paired node.
+fn close_end(tags: &[Tag], _open: &Tag, node: &Node) -> usize {
+    let (_, inner_end, _) = node.inner.as_ref().expect("paired node");
+    tags.iter()
+        .find(|t| t.start == *inner_end)
+        .map_or(*inner_end, |t| t.end)
+}
+
+fn unclosed(tag: &Tag, name: &str) -> SpanError {
+    SpanError::new(tag.start, format!("shortcode `{name}` is never closed")).help(format!(
+        "add {}/{name}{} after its content, or self-close it: {} {name} /{}",
+        tag.delim.open(),
+        tag.delim.close(),
+        tag.delim.open(),
+        tag.delim.close()
+    ))
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// `{{% details summary="..." %}}`: a collapsible block. The blank lines
+/// close the HTML blocks so that the inner markdown is rendered.
+fn details(call: &Call<'_>) -> String {
+    let summary = escape_html(call.args.named_or_nth("summary", 0).unwrap_or("Details"));
+    let open = if call.args.get("open").is_some_and(|v| v != "false") {
+        " open"
+    } else {
+        ""
+    };
+    let inner = call.inner.unwrap_or("");
+    match call.delim {
+        Delim::Markdown => format!(
+            "<details class=\"details\"{open}>\n<summary>{summary}</summary>\n\n{inner}\n\n</details>"
+        ),
+        Delim::Html => {
+            format!(
+                "<details class=\"details\"{open}><summary>{summary}</summary>{inner}</details>"
+            )
+        }
+    }
+}
+
+/// `{{% alert title="Note" color="warning" %}}`: a coloured call-out box.
+fn alert(call: &Call<'_>) -> String {
+    let color: String = call
+        .args
+        .named_or_nth("color", 0)
+        .unwrap_or("primary")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let color = if color.is_empty() {
+        "primary".into()
+    } else {
+        color
+    };
+    let heading = call
+        .args
+        .get("title")
+        .map(|t| {
+            format!(
+                "<div class=\"alert-heading\"><strong>{}</strong></div>",
+                escape_html(t)
+            )
+        })
+        .unwrap_or_default();
+    let inner = call.inner.unwrap_or("");
+    match call.delim {
+        Delim::Markdown => format!(
+            "<div class=\"alert alert-{color}\" role=\"alert\">\n{heading}\n\n{inner}\n\n</div>"
+        ),
+        Delim::Html => {
+            format!("<div class=\"alert alert-{color}\" role=\"alert\">{heading}{inner}</div>")
+        }
+    }
+}
+
+/// `{{< youtube ID >}}`: an embedded video from the privacy-enhanced domain.
+fn youtube(call: &Call<'_>) -> Result<String, String> {
+    let Some(id) = call.args.named_or_nth("id", 0) else {
+        return Err("shortcode `youtube` needs a video id: {{< youtube VIDEO_ID >}}".into());
+    };
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!(
+            "`{id}` is not a YouTube video id (letters, digits, - and _ only)"
+        ));
+    }
+    let title = escape_html(call.args.get("title").unwrap_or("YouTube video"));
+    Ok(format!(
+        "<div class=\"video\"><iframe src=\"https://www.youtube-nocookie.com/embed/{id}\" title=\"{title}\" loading=\"lazy\" allow=\"encrypted-media; picture-in-picture\" allowfullscreen></iframe></div>"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(text: &str) -> Result<Expanded, Vec<SpanError>> {
+        Expander {
+            templates: None,
+            page: PageInfo {
+                title: "T",
+                url: "/t/",
+            },
+        }
+        .expand(text)
+    }
+
+    #[test]
+    fn markdown_notation_is_spliced() {
+        let e =
+            expand("a\n{{% details summary=\"Log\" %}}\n## Inner\n{{% /details %}}\nb").unwrap();
+        assert!(
+            e.markdown
+                .contains("<summary>Log</summary>\n\n\n## Inner\n\n\n</details>"),
+            "{}",
+            e.markdown
+        );
+        assert!(e.html.is_empty());
+    }
+
+    #[test]
+    fn html_notation_uses_placeholder() {
+        let e = expand("x {{< youtube abc_1 >}} y").unwrap();
+        assert_eq!(e.markdown, format!("x {PH_OPEN}0{PH_CLOSE} y"));
+        assert!(e.html[0].contains("embed/abc_1"));
+    }
+
+    #[test]
+    fn nesting_and_self_closing() {
+        let e = expand(
+            "{{% details summary=a %}}\n{{% alert title=`raw \"t\"` color=\"info\" %}}\nin\n{{% /alert %}}\n{{< youtube id=\"x\" />}}\n{{% /details %}}",
+        )
+        .unwrap();
+        assert!(e.markdown.contains("<summary>a</summary>"));
+        assert!(e.markdown.contains("<strong>raw &quot;t&quot;</strong>"));
+        assert!(e.markdown.contains("alert-info"));
+        assert_eq!(e.html.len(), 1);
+    }
+
+    #[test]
+    fn escaped_form_is_literal() {
+        let e = expand("use {{</* alert title=\"x\" */>}} and {{%/* details */%}}").unwrap();
+        assert_eq!(
+            e.markdown,
+            "use {{< alert title=\"x\" >}} and {{% details %}}"
+        );
+    }
+
+    #[test]
+    fn errors_are_all_reported_with_offsets() {
+        let text = "{{< nope >}}\n{{% details %}}\n{{< youtube a b=c >}}\n";
+        let errs = expand(text).err().unwrap();
+        let msgs: Vec<_> = errs
+            .iter()
+            .map(|e| (e.offset, e.message.as_str()))
+            .collect();
+        assert!(
+            msgs.iter()
+                .any(|(o, m)| *o == 0 && m.contains("unknown shortcode `nope`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|(_, m)| m.contains("mixes positional and named")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|(o, m)| *o == 13 && m.contains("`details` is never closed")),
+            "{msgs:?}"
+        );
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("alert, details, youtube")
+        );
+    }
+
+    #[test]
+    fn mismatched_close() {
+        let errs = expand("{{% details %}}\n{{% alert %}}\nx\n{{% /details %}}")
+            .err()
+            .unwrap();
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("`alert` is never closed"))
+        );
+        let errs = expand("{{% /alert %}}").err().unwrap();
+        assert!(errs[0].message.contains("does not match"));
+        let errs = expand("{{< youtube x >}}{{< /youtube >}}").err().unwrap();
+        assert!(errs[0].message.contains("takes no inner content"));
+    }
+
+    #[test]
+    fn braces_without_shortcodes_pass() {
+        let e = expand("{{ not a shortcode }} {{<").err();
+        assert!(e.is_some(), "an unterminated tag is an error");
+        let e = expand("{{ x }} and { { <").unwrap();
+        assert_eq!(e.markdown, "{{ x }} and { { <");
+    }
+}

@@ -1,0 +1,181 @@
+//! What templates see: plain serialisable views of the config and of a page
+//! with its place in the site (breadcrumbs, navigation, children).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::{Content, PageKind};
+use crate::markdown::{self, Rendered};
+
+#[derive(Serialize)]
+pub struct ConfigView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub extra: &'a BTreeMap<String, toml::Value>,
+}
+
+pub fn config(c: &Config) -> ConfigView<'_> {
+    ConfigView {
+        title: &c.title,
+        description: &c.description,
+        base_url: &c.base_url,
+        base_path: c.base_path(),
+        language: &c.language,
+        extra: &c.extra,
+    }
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct NavItem<'a> {
+    title: &'a str,
+    url: String,
+    depth: usize,
+    active: bool,
+    ancestor: bool,
+    section: bool,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: &'a str,
+    kind: &'static str,
+    url: String,
+    permalink: String,
+    file: String,
+    weight: Option<i64>,
+    content: &'a str,
+    toc: String,
+    toc_hide: bool,
+    word_count: usize,
+    reading_minutes: usize,
+    extra: &'a BTreeMap<String, serde_json::Value>,
+    children: Vec<Link<'a>>,
+}
+
+fn kind_name(k: PageKind) -> &'static str {
+    match k {
+        PageKind::Home => "home",
+        PageKind::Section => "section",
+        PageKind::Page => "page",
+    }
+}
+
+pub fn page(content: &Content, i: usize, config: &Config, rendered: &Rendered) -> Context {
+    let base = config.base_path();
+    let p = &content.pages[i];
+    let ancestors = content.ancestors(i);
+    let link = |j: usize| {
+        let q = &content.pages[j];
+        Link {
+            title: &q.title,
+            url: format!("{base}{}", q.url),
+            description: q.front.description.as_deref().unwrap_or(""),
+            kind: kind_name(q.kind),
+        }
+    };
+    let word_count = rendered.html.split_whitespace().count();
+    let view = PageView {
+        title: &p.title,
+        description: p.front.description.as_deref().unwrap_or(""),
+        kind: kind_name(p.kind),
+        url: format!("{base}{}", p.url),
+        permalink: format!("{}/{}", config.origin_and_path(), p.url),
+        file: p.file.to_string_lossy().replace('\\', "/"),
+        weight: p.front.weight,
+        content: &rendered.html,
+        toc: if p.front.toc_hide {
+            String::new()
+        } else {
+            markdown::toc_html(&rendered.toc)
+        },
+        toc_hide: p.front.toc_hide || rendered.toc.is_empty(),
+        word_count,
+        reading_minutes: word_count.div_ceil(220).max(1),
+        extra: &p.front.extra,
+        children: p.children.iter().map(|&j| link(j)).collect(),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("page", &view);
+    ctx.insert(
+        "breadcrumbs",
+        &ancestors.iter().map(|&j| link(j)).collect::<Vec<_>>(),
+    );
+    ctx.insert("nav", &nav(content, i, base));
+    ctx.insert("top_nav", &top_nav(content, i, base));
+    ctx
+}
+
+/// The sidebar for page `i`: the top-level sections, and the children of
+/// every section on the way down to the page (and of the page itself, when
+/// it is a section), in tree order. Flat with a depth: templates stay simple
+/// and a 5,000-page handbook does not put 5,000 links on every page.
+fn nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
+    let mut open = content.ancestors(i);
+    open.push(i);
+    let mut out = Vec::new();
+    fn walk<'a>(
+        content: &'a Content,
+        section: usize,
+        depth: usize,
+        open: &[usize],
+        current: usize,
+        base: &str,
+        out: &mut Vec<NavItem<'a>>,
+    ) {
+        for &c in &content.pages[section].children {
+            let q = &content.pages[c];
+            out.push(NavItem {
+                title: &q.title,
+                url: format!("{base}{}", q.url),
+                depth,
+                active: c == current,
+                ancestor: open.contains(&c) && c != current,
+                section: q.is_section(),
+            });
+            if q.is_section() && open.contains(&c) {
+                walk(content, c, depth + 1, open, current, base, out);
+            }
+        }
+    }
+    walk(content, 0, 0, &open, i, base, &mut out);
+    out
+}
+
+fn top_nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
+    let ancestors = content.ancestors(i);
+    content.pages[0]
+        .children
+        .iter()
+        .filter(|&&c| content.pages[c].is_section())
+        .map(|&c| NavItem {
+            title: &content.pages[c].title,
+            url: format!("{base}{}", content.pages[c].url),
+            depth: 0,
+            active: c == i,
+            ancestor: ancestors.contains(&c),
+            section: true,
+        })
+        .collect()
+}
+
+pub fn not_found(content: &Content, config: &Config) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("top_nav", &top_nav(content, 0, config.base_path()));
+    ctx.insert("nav", &nav(content, 0, config.base_path()));
+    ctx
+}

@@ -1,0 +1,369 @@
+//! Templates: loads the theme's and the site's Tera 2 templates and renders
+//! them. Also the site's shortcodes (`templates/shortcodes/NAME.html`).
+//!
+//! Resolution, last one wins: the theme (`themes/<theme>/`, or the default
+//! theme built into the binary when the site has no such folder), then the
+//! site's own `templates/`. Static files follow the same rule (theme
+//! `static/`, then the site's `static/`), see `static_files`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::markdown::shortcode::{Args, Call, PageInfo, ShortcodeTemplates};
+
+/// The default theme, compiled in so that a repository with only `content/`
+/// builds. Kept in step with `themes/default/` by a test.
+pub const DEFAULT_THEME: &[(&str, &str)] = &[
+    (
+        "templates/base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/section.html",
+        include_str!("../themes/default/templates/section.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("../themes/default/templates/index.html"),
+    ),
+    (
+        "templates/404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+    (
+        "templates/alias.html",
+        include_str!("../themes/default/templates/alias.html"),
+    ),
+    (
+        "static/css/style.css",
+        include_str!("../themes/default/static/css/style.css"),
+    ),
+    (
+        "static/css/highlight.css",
+        include_str!("../themes/default/static/css/highlight.css"),
+    ),
+];
+
+/// A theme or site file: where it came from (for messages) and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub display: PathBuf,
+    pub text: String,
+}
+
+pub struct Templates {
+    tera: Tera,
+    sources: BTreeMap<String, SourceFile>,
+    /// Shortcode name → whether its template uses `inner`.
+    shortcodes: BTreeMap<String, bool>,
+}
+
+/// Reads every file under `dir` (relative names with `/`), sorted.
+fn read_tree(
+    dir: &Path,
+    display_prefix: &Path,
+) -> Result<BTreeMap<String, SourceFile>, Diagnostics> {
+    let mut out = BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("under dir");
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let display = display_prefix.join(rel);
+        match std::fs::read_to_string(entry.path()) {
+            Ok(text) => {
+                out.insert(name, SourceFile { display, text });
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!("cannot read template: {e}"))
+                    .at(Location::file(&display)),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(out)
+    }
+}
+
+/// Where the theme lives: a folder of the site, or the built-in default.
+pub enum ThemeSource {
+    Dir(PathBuf),
+    Builtin,
+}
+
+pub fn theme_source(root: &Path, theme: &str) -> Result<ThemeSource, Diagnostic> {
+    let dir = root.join("themes").join(theme);
+    if dir.is_dir() {
+        Ok(ThemeSource::Dir(dir))
+    } else if theme == "default" {
+        Ok(ThemeSource::Builtin)
+    } else {
+        Err(Diagnostic::error(format!("theme `{theme}` not found"))
+            .at(Location::file(Path::new(crate::config::CONFIG_FILE)))
+            .help(format!(
+                "create themes/{theme}/ with templates/ and static/, or remove `theme` to use the built-in default"
+            )))
+    }
+}
+
+/// Files of the theme's `sub` folder (`templates` or `static`), by name.
+fn theme_files(
+    source: &ThemeSource,
+    theme: &str,
+    sub: &str,
+) -> Result<BTreeMap<String, SourceFile>, Diagnostics> {
+    match source {
+        ThemeSource::Dir(dir) => {
+            read_tree(&dir.join(sub), &Path::new("themes").join(theme).join(sub))
+        }
+        ThemeSource::Builtin => Ok(DEFAULT_THEME
+            .iter()
+            .filter_map(|(path, text)| {
+                let name = path.strip_prefix(sub)?.strip_prefix('/')?;
+                Some((
+                    name.to_string(),
+                    SourceFile {
+                        display: Path::new("themes/default").join(path),
+                        text: (*text).to_string(),
+                    },
+                ))
+            })
+            .collect()),
+    }
+}
+
+/// Static files to copy into the output: theme first, the site's `static/`
+/// overriding by path. Values are absolute paths on disk or built-in text.
+pub enum StaticFile {
+    Disk(PathBuf),
+    Builtin(&'static str),
+}
+
+pub fn static_files(root: &Path, theme: &str) -> Result<BTreeMap<String, StaticFile>, Diagnostics> {
+    let mut out = BTreeMap::new();
+    let source = theme_source(root, theme).map_err(Diagnostics::from)?;
+    match &source {
+        ThemeSource::Builtin => {
+            for (path, text) in DEFAULT_THEME {
+                if let Some(name) = path.strip_prefix("static/") {
+                    out.insert(name.to_string(), StaticFile::Builtin(text));
+                }
+            }
+        }
+        ThemeSource::Dir(dir) => collect_paths(&dir.join("static"), &mut out),
+    }
+    collect_paths(&root.join("static"), &mut out);
+    Ok(out)
+}
+
+fn collect_paths(dir: &Path, out: &mut BTreeMap<String, StaticFile>) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).expect("under dir");
+            out.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                StaticFile::Disk(entry.path().to_path_buf()),
+            );
+        }
+    }
+}
+
+impl Templates {
+    pub fn load(root: &Path, theme: &str) -> Result<Templates, Diagnostics> {
+        let source = theme_source(root, theme).map_err(Diagnostics::from)?;
+        let mut sources = theme_files(&source, theme, "templates")?;
+        sources.extend(read_tree(&root.join("templates"), Path::new("templates"))?);
+
+        let mut tera = Tera::new();
+        // Only HTML and XML are escaped; plain-text outputs stay as written.
+        tera.autoescape_on([".html", ".xml"]);
+        register_filters(&mut tera);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
+        {
+            return Err(Self::load_errors(e, &sources));
+        }
+        let shortcodes = sources
+            .keys()
+            .filter_map(|name| {
+                let short = name.strip_prefix("shortcodes/")?.strip_suffix(".html")?;
+                let uses_inner = tera
+                    .get_template_variables(name)
+                    .map(|vars| vars.contains("inner"))
+                    .unwrap_or(true);
+                Some((short.to_string(), uses_inner))
+            })
+            .collect();
+        Ok(Templates {
+            tera,
+            sources,
+            shortcodes,
+        })
+    }
+
+    /// Tera stops at the first bad template of a batch; check each one on
+    /// its own so that every syntax error is reported.
+    fn load_errors(first: tera::Error, sources: &BTreeMap<String, SourceFile>) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        for (name, src) in sources {
+            let mut one = Tera::new();
+            register_filters(&mut one);
+            if let Err(e) = one.add_raw_template(name, &src.text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diags.push(tera_diagnostic(&e, sources));
+            }
+        }
+        if diags.is_empty() {
+            diags.push(tera_diagnostic(&first, sources));
+        }
+        diags
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Values every template sees (`config`, `nav`, ...), set once.
+    pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.sources))
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    // `x | urlencode`: for building query strings and feed links.
+    tera.register_filter(
+        "urlencode",
+        |s: &str, _: tera::Kwargs, _: &tera::State| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        },
+    );
+}
+
+/// Turns a Tera error into a diagnostic at the template's file and line.
+fn tera_diagnostic(e: &tera::Error, sources: &BTreeMap<String, SourceFile>) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let Some(r) = report else {
+        return Diagnostic::error(format!("template error: {e}"))
+            .help("check the theme's and the site's templates/ folders");
+    };
+    let d = Diagnostic::error(format!("template error: {}", r.message()));
+    match sources.get(r.filename()) {
+        Some(src) => d.at(Location::at_line(
+            &src.display,
+            &src.text,
+            r.span().start_line,
+            r.span().start_col + 1,
+        )),
+        None => d.help(format!("in template `{}`", r.filename())),
+    }
+}
+
+impl ShortcodeTemplates for Templates {
+    fn lookup(&self, name: &str) -> Option<bool> {
+        self.shortcodes.get(name).copied()
+    }
+
+    fn render(&self, call: &Call<'_>, page: &PageInfo<'_>) -> Result<String, String> {
+        let mut ctx = Context::new();
+        let (named, positional): (BTreeMap<&str, &str>, Vec<&str>) = match call.args {
+            Args::None => (BTreeMap::new(), Vec::new()),
+            Args::Named(v) => (
+                v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+                Vec::new(),
+            ),
+            Args::Positional(v) => (BTreeMap::new(), v.iter().map(String::as_str).collect()),
+        };
+        ctx.insert("args", &named);
+        ctx.insert("pos", &positional);
+        match call.inner {
+            Some(inner) => ctx.insert("inner", inner),
+            None => ctx.insert_value("inner", Value::none()),
+        }
+        ctx.insert(
+            "page",
+            &serde_json::json!({"title": page.title, "url": page.url}),
+        );
+        let name = format!("shortcodes/{}.html", call.name);
+        self.tera.render(&name, &ctx).map_err(|e| {
+            let d = tera_diagnostic(&e, &self.sources);
+            match d.location {
+                Some(l) => format!("{} ({}:{})", d.message, l.file.display(), l.line),
+                None => d.message,
+            }
+        })
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.shortcodes.keys().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of themes/default is compiled in, and nothing else.
+    #[test]
+    fn builtin_theme_matches_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(
+            on_disk, embedded,
+            "update DEFAULT_THEME in src/templates.rs"
+        );
+    }
+}
