@@ -47,6 +47,8 @@ pub struct Page {
     pub parent: Option<usize>,
     /// Children (for sections), ordered by weight, then title, then URL.
     pub children: Vec<usize>,
+    /// Words in the body, for reading time.
+    pub word_count: usize,
 }
 
 impl Page {
@@ -222,6 +224,7 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> Result<Option<Page>, Diagn
         .clone()
         .unwrap_or_else(|| title_from_url(&url));
     let body_start = split.body_start;
+    let word_count = count_words(split.body);
     let front = split.front;
     Ok(Some(Page {
         file,
@@ -234,6 +237,7 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> Result<Option<Page>, Diagn
         body_start,
         parent: None,
         children: Vec::new(),
+        word_count,
     }))
 }
 
@@ -249,7 +253,22 @@ fn synthetic_home(site_title: &str) -> Page {
         body_start: 0,
         parent: None,
         children: Vec::new(),
+        word_count: 0,
     }
+}
+
+/// Counts whitespace-separated words, byte-wise (cheap on big handbooks).
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace();
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+    }
+    words
 }
 
 /// The kind and URL of a content-relative markdown path.

@@ -153,6 +153,15 @@ fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> R
                 };
                 events.push(Event::Html(code_block(lang, &code).into()));
             }
+            // Wide tables scroll inside their own box on small screens.
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
             e => events.push(map_link(e, links, &mut out)),
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::{Content, PageKind};
@@ -75,7 +75,13 @@ fn kind_name(k: PageKind) -> &'static str {
     }
 }
 
-pub fn page(content: &Content, i: usize, config: &Config, rendered: &Rendered) -> Context {
+pub fn page(
+    content: &Content,
+    i: usize,
+    config: &Config,
+    rendered: &Rendered,
+    cache: &NavCache,
+) -> Context {
     let base = config.base_path();
     let p = &content.pages[i];
     let ancestors = content.ancestors(i);
@@ -88,7 +94,7 @@ pub fn page(content: &Content, i: usize, config: &Config, rendered: &Rendered) -
             kind: kind_name(q.kind),
         }
     };
-    let word_count = rendered.html.split_whitespace().count();
+    let word_count = p.word_count;
     let view = PageView {
         title: &p.title,
         description: p.front.description.as_deref().unwrap_or(""),
@@ -115,45 +121,70 @@ pub fn page(content: &Content, i: usize, config: &Config, rendered: &Rendered) -
         "breadcrumbs",
         &ancestors.iter().map(|&j| link(j)).collect::<Vec<_>>(),
     );
-    ctx.insert("nav", &nav(content, i, base));
+    ctx.insert_value("nav", nav(content, i, base, cache));
     ctx.insert("top_nav", &top_nav(content, i, base));
     ctx
+}
+
+/// Navigation items of every page, serialised once: a page's sidebar is
+/// mostly the same items as its neighbours', so only the few items on the
+/// page's own path are built per page.
+pub struct NavCache {
+    items: Vec<Value>,
+}
+
+impl NavCache {
+    pub fn new(content: &Content, base: &str) -> NavCache {
+        let items = (0..content.pages.len())
+            .map(|j| Value::from_serializable(&nav_item(content, j, base, false, false)))
+            .collect();
+        NavCache { items }
+    }
+}
+
+fn nav_item<'a>(
+    content: &'a Content,
+    j: usize,
+    base: &str,
+    active: bool,
+    ancestor: bool,
+) -> NavItem<'a> {
+    let q = &content.pages[j];
+    NavItem {
+        title: &q.title,
+        url: format!("{base}{}", q.url),
+        depth: content.ancestors(j).len().saturating_sub(1),
+        active,
+        ancestor,
+        section: q.is_section(),
+    }
 }
 
 /// The sidebar for page `i`: the top-level sections, and the children of
 /// every section on the way down to the page (and of the page itself, when
 /// it is a section), in tree order. Flat with a depth: templates stay simple
 /// and a 5,000-page handbook does not put 5,000 links on every page.
-fn nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
+fn nav(content: &Content, i: usize, base: &str, cache: &NavCache) -> Value {
     let mut open = content.ancestors(i);
     open.push(i);
     let mut out = Vec::new();
-    fn walk<'a>(
-        content: &'a Content,
-        section: usize,
-        depth: usize,
-        open: &[usize],
-        current: usize,
-        base: &str,
-        out: &mut Vec<NavItem<'a>>,
-    ) {
-        for &c in &content.pages[section].children {
-            let q = &content.pages[c];
-            out.push(NavItem {
-                title: &q.title,
-                url: format!("{base}{}", q.url),
-                depth,
-                active: c == current,
-                ancestor: open.contains(&c) && c != current,
-                section: q.is_section(),
-            });
-            if q.is_section() && open.contains(&c) {
-                walk(content, c, depth + 1, open, current, base, out);
-            }
+    let mut stack = vec![(0usize, 0usize)]; // (section, next child position)
+    while let Some((section, pos)) = stack.pop() {
+        let Some(&c) = content.pages[section].children.get(pos) else {
+            continue;
+        };
+        stack.push((section, pos + 1));
+        let on_path = open.contains(&c);
+        out.push(if on_path {
+            Value::from_serializable(&nav_item(content, c, base, c == i, c != i))
+        } else {
+            cache.items[c].clone()
+        });
+        if on_path && content.pages[c].is_section() {
+            stack.push((c, 0));
         }
     }
-    walk(content, 0, 0, &open, i, base, &mut out);
-    out
+    Value::from(out)
 }
 
 fn top_nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
@@ -173,9 +204,9 @@ fn top_nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
         .collect()
 }
 
-pub fn not_found(content: &Content, config: &Config) -> Context {
+pub fn not_found(content: &Content, config: &Config, cache: &NavCache) -> Context {
     let mut ctx = Context::new();
     ctx.insert("top_nav", &top_nav(content, 0, config.base_path()));
-    ctx.insert("nav", &nav(content, 0, config.base_path()));
+    ctx.insert_value("nav", nav(content, 0, config.base_path(), cache));
     ctx
 }

@@ -81,10 +81,11 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
 
     // Render and write every page in parallel; nothing is kept in memory
     // longer than it takes to write it.
+    let nav = context::NavCache::new(&content, &base_path);
     let results: Vec<Result<Diagnostics, Diagnostics>> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| {
-            let (out, warnings) = render_page(&content, i, &config, &templates)?;
+            let (out, warnings) = render_page(&content, i, &config, &templates, &nav)?;
             sink.write(&out.rel, out.html.as_bytes())
                 .map_err(Diagnostics::from)?;
             Ok(warnings)
@@ -96,7 +97,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         }
     }
 
-    let extra = extra_outputs(&content, &config, &templates);
+    let extra = extra_outputs(&content, &config, &templates, &nav);
     let mut files = 0;
     match extra {
         Ok(outputs) => {
@@ -148,6 +149,7 @@ fn render_page(
     i: usize,
     config: &Config,
     templates: &Templates,
+    nav: &context::NavCache,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
     let page = &content.pages[i];
     let base_path = config.base_path();
@@ -199,7 +201,7 @@ fn render_page(
         content::PageKind::Home | content::PageKind::Section => "section.html",
         content::PageKind::Page => "page.html",
     };
-    let ctx = context::page(content, i, config, &rendered);
+    let ctx = context::page(content, i, config, &rendered, nav);
     let html = templates.render(template, &ctx).map_err(|d| {
         let help = format!("while rendering {} with {template}", page.file.display());
         Diagnostics::from(match d.help {
@@ -248,6 +250,7 @@ fn extra_outputs(
     content: &Content,
     config: &Config,
     templates: &Templates,
+    nav: &context::NavCache,
 ) -> Result<Vec<Output>, Diagnostics> {
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
@@ -296,7 +299,7 @@ fn extra_outputs(
         html: sitemap::render(content, config, &[]),
     });
     if templates.has("404.html") {
-        let ctx = context::not_found(content, config);
+        let ctx = context::not_found(content, config, nav);
         match templates.render("404.html", &ctx) {
             Ok(html) => out.push(Output {
                 rel: "404.html".into(),
