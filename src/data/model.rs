@@ -1,0 +1,246 @@
+//! The data model: typed snapshots of services, incidents and maintenance
+//! windows, as loaded and validated from `data/` (see docs/data-format.md).
+//!
+//! Invalid states are unrepresentable where the type system allows it: ids
+//! are checked `Id`s, severities and statuses are enums, times are UTC.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// An id: lowercase `[a-z0-9][a-z0-9-]*`. Safe as a path segment and a URL
+/// segment by construction.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Id(String);
+
+impl Id {
+    pub fn parse(s: &str) -> Option<Id> {
+        let mut chars = s.chars();
+        let first = chars.next()?;
+        let ok_first = first.is_ascii_lowercase() || first.is_ascii_digit();
+        let ok_rest = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        (ok_first && ok_rest && s.len() <= 128).then(|| Id(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `severity::N`: S1 is the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Severity {
+    S1 = 1,
+    S2 = 2,
+    S3 = 3,
+    S4 = 4,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Severity::S1, Severity::S2, Severity::S3, Severity::S4];
+
+    pub fn from_number(n: i64) -> Option<Severity> {
+        match n {
+            1 => Some(Severity::S1),
+            2 => Some(Severity::S2),
+            3 => Some(Severity::S3),
+            4 => Some(Severity::S4),
+            _ => None,
+        }
+    }
+
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Severity::S1 => "service unavailable or severely degraded for the typical user, or data loss",
+            Severity::S2 => "degraded for a subset of users, or a workaround exists",
+            Severity::S3 => "broad but minor impact",
+            Severity::S4 => "minimal impact",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    Mitigated,
+    Resolved,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Mitigated => "mitigated",
+            Status::Resolved => "resolved",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Impact {
+    Outage,
+    Degraded,
+    None,
+}
+
+impl Impact {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::Outage => "outage",
+            Impact::Degraded => "degraded",
+            Impact::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    Open,
+    Closed,
+}
+
+/// Where a record came from, for messages that point at it later.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// Path relative to the site root, e.g. `data/incidents/2026/17054.yaml`.
+    pub file: PathBuf,
+    /// 1-based line of the record (0 when unknown).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub id: Id,
+    pub name: String,
+    /// Weight in the platform figure; 0 = not counted.
+    pub weight: u32,
+    /// Monthly availability target, percent (99.95 means 99.95 %).
+    pub target: f64,
+    pub team: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// Markdown from upstream: untrusted.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrectiveAction {
+    /// Untrusted.
+    pub title: String,
+    pub url: Option<String>,
+    pub status: ActionStatus,
+    pub due: Option<NaiveDate>,
+    /// A team or role, never a person (blameless).
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: Id,
+    /// Untrusted.
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// Never published; counted only in aggregates.
+    pub confidential: bool,
+    /// At least one; every id exists in services.yaml.
+    pub services: Vec<Id>,
+    pub started_at: DateTime<Utc>,
+    pub detected_at: Option<DateTime<Utc>>,
+    pub mitigated_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub impact: Impact,
+    pub root_cause: Option<String>,
+    pub url: Option<String>,
+    pub labels: Vec<String>,
+    /// Markdown from upstream: untrusted.
+    pub summary: Option<String>,
+    /// Sorted by `at`.
+    pub timeline: Vec<TimelineEntry>,
+    pub corrective_actions: Vec<CorrectiveAction>,
+    pub origin: Origin,
+}
+
+impl Incident {
+    /// End of the impact window: mitigation, else resolution; `None` while
+    /// the incident is still impacting.
+    pub fn impact_end(&self) -> Option<DateTime<Utc>> {
+        self.mitigated_at.or(self.resolved_at)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaintenanceWindow {
+    pub id: Id,
+    pub title: String,
+    pub services: Vec<Id>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub url: Option<String>,
+    pub origin: Origin,
+}
+
+/// Everything under `data/`, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Sorted by id.
+    pub services: Vec<Service>,
+    /// Sorted by `started_at`, newest last, then id.
+    pub incidents: Vec<Incident>,
+    /// Sorted by start, then id.
+    pub maintenance: Vec<MaintenanceWindow>,
+}
+
+impl Dataset {
+    pub fn service(&self, id: &Id) -> Option<&Service> {
+        self.services
+            .binary_search_by(|s| s.id.cmp(id))
+            .ok()
+            .map(|i| &self.services[i])
+    }
+
+    pub fn incident(&self, id: &Id) -> Option<&Incident> {
+        self.incidents.iter().find(|i| &i.id == id)
+    }
+
+    /// Incidents that may be published.
+    pub fn public_incidents(&self) -> impl DoubleEndedIterator<Item = &Incident> {
+        self.incidents.iter().filter(|i| !i.confidential)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(Id::parse("17054").is_some());
+        assert!(Id::parse("pg16-upgrade").is_some());
+        for bad in ["", "-x", "A", "../x", "a/b", "a b", "a.b", "é"] {
+            assert!(Id::parse(bad).is_none(), "{bad}");
+        }
+    }
+}
