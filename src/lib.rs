@@ -6,6 +6,7 @@
 //! (lay it out) → `site` (run the whole build) → `output` (write `public/`
 //! atomically). `diag` carries errors of every stage to the user.
 
+pub mod analyse;
 pub mod config;
 pub mod content;
 pub mod data;

@@ -17,39 +17,25 @@ use crate::markdown::shortcode::{Args, Call, PageInfo, ShortcodeTemplates};
 
 /// The default theme, compiled in so that a repository with only `content/`
 /// builds. Kept in step with `themes/default/` by a test.
-pub const DEFAULT_THEME: &[(&str, &str)] = &[
-    (
-        "templates/base.html",
-        include_str!("../themes/default/templates/base.html"),
-    ),
-    (
-        "templates/page.html",
-        include_str!("../themes/default/templates/page.html"),
-    ),
-    (
-        "templates/section.html",
-        include_str!("../themes/default/templates/section.html"),
-    ),
-    (
-        "templates/index.html",
-        include_str!("../themes/default/templates/index.html"),
-    ),
-    (
-        "templates/404.html",
-        include_str!("../themes/default/templates/404.html"),
-    ),
-    (
-        "templates/alias.html",
-        include_str!("../themes/default/templates/alias.html"),
-    ),
-    (
-        "static/css/style.css",
-        include_str!("../themes/default/static/css/style.css"),
-    ),
-    (
-        "static/css/highlight.css",
-        include_str!("../themes/default/static/css/highlight.css"),
-    ),
+macro_rules! theme_files {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../themes/default/", $path)))),*]
+    };
+}
+
+pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
+    "templates/base.html",
+    "templates/page.html",
+    "templates/section.html",
+    "templates/index.html",
+    "templates/404.html",
+    "templates/alias.html",
+    "templates/incident.html",
+    "templates/incidents.html",
+    "templates/service.html",
+    "templates/services.html",
+    "static/css/style.css",
+    "static/css/highlight.css",
 ];
 
 /// A theme or site file: where it came from (for messages) and its text.

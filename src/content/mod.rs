@@ -16,6 +16,9 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 pub use frontmatter::FrontMatter;
 
 pub const CONTENT_DIR: &str = "content";
+/// Post-mortem narratives live here; they join their incident's page
+/// instead of becoming pages of their own.
+pub const POSTMORTEMS_DIR: &str = "postmortems/";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
@@ -77,6 +80,8 @@ pub struct Content {
     pub by_url: BTreeMap<String, usize>,
     /// Content-relative source path (`a/b.md`) → page index, for `.md` links.
     pub by_rel: BTreeMap<String, usize>,
+    /// `postmortems/*.md`, sorted by path; not part of the page tree.
+    pub narratives: Vec<Page>,
 }
 
 impl Content {
@@ -146,8 +151,10 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> Result<Content, Diag
         .map(|rel| read_page(root, rel, drafts))
         .collect();
     let mut pages = Vec::with_capacity(read.len() + 1);
+    let mut narratives = Vec::new();
     for r in read {
         match r {
+            Ok(Some(p)) if p.rel.starts_with(POSTMORTEMS_DIR) => narratives.push(p),
             Ok(Some(p)) => pages.push(p),
             Ok(None) => {}
             Err(d) => diags.push(d),
@@ -189,6 +196,7 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> Result<Content, Diag
         files,
         by_url,
         by_rel,
+        narratives,
     })
 }
 

@@ -64,7 +64,9 @@ impl Severity {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Severity::S1 => "service unavailable or severely degraded for the typical user, or data loss",
+            Severity::S1 => {
+                "service unavailable or severely degraded for the typical user, or data loss"
+            }
             Severity::S2 => "degraded for a subset of users, or a workaround exists",
             Severity::S3 => "broad but minor impact",
             Severity::S4 => "minimal impact",

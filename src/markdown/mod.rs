@@ -8,6 +8,7 @@
 pub mod highlight;
 pub mod kramdown;
 pub mod shortcode;
+pub mod untrusted;
 
 use std::collections::HashSet;
 

@@ -210,3 +210,40 @@ pub fn not_found(content: &Content, config: &Config, cache: &NavCache) -> Contex
     ctx.insert_value("nav", nav(content, 0, config.base_path(), cache));
     ctx
 }
+
+/// Header and sidebar for pages made from data (incidents, services): the
+/// site's sections, with nothing of the content tree open.
+pub fn chrome(content: &Content, base: &str, cache: &NavCache) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("top_nav", &top_nav(content, 0, base));
+    ctx.insert_value("nav", nav(content, 0, base, cache));
+    ctx.insert("breadcrumbs", &Vec::<()>::new());
+    ctx
+}
+
+#[derive(Serialize)]
+pub struct DataNav {
+    title: &'static str,
+    url: String,
+    /// Page kinds for which this entry is the active one.
+    kinds: &'static [&'static str],
+}
+
+/// Header entries for the pages made from data, when there is data.
+pub fn data_nav(data: &crate::data::Dataset, base: &str) -> Vec<DataNav> {
+    if data.services.is_empty() && data.incidents.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        DataNav {
+            title: "Incidents",
+            url: format!("{base}incidents/"),
+            kinds: &["incidents", "incident"],
+        },
+        DataNav {
+            title: "Services",
+            url: format!("{base}services/"),
+            kinds: &["services", "service"],
+        },
+    ]
+}

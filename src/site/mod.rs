@@ -3,6 +3,7 @@
 //! static files, and hands it all to `output` (or discards it for `check`).
 
 mod context;
+pub mod incidents;
 mod sitemap;
 
 use std::path::{Path, PathBuf};
@@ -10,12 +11,17 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use std::collections::BTreeMap;
+
 use crate::config::Config;
 use crate::content::{self, Content, Page};
+use crate::data::{self, Dataset, Id};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::{self, Links, shortcode::Expander, shortcode::PageInfo};
 use crate::output::Sink;
 use crate::templates::{self, StaticFile, Templates};
+
+mod blameless;
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -59,10 +65,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let content = content::load(root, &config.title, opts.drafts);
     let templates = Templates::load(root, &config.theme);
     let statics = templates::static_files(root, &config.theme);
-    let (content, mut templates, statics) = match (content, templates, statics) {
-        (Ok(c), Ok(t), Ok(s)) if !diags.has_errors() => (c, t, s),
-        (c, t, s) => {
-            for r in [c.err(), t.err(), s.err()].into_iter().flatten() {
+    let data = load_data(root);
+    let (content, mut templates, statics, data) = match (content, templates, statics, data) {
+        (Ok(c), Ok(t), Ok(s), Ok((d, warnings))) if !diags.has_errors() => {
+            diags.extend(warnings.0);
+            (c, t, s, d)
+        }
+        (c, t, s, d) => {
+            for r in [c.err(), t.err(), s.err(), d.err()].into_iter().flatten() {
                 diags.extend(r.0);
             }
             diags.sort();
@@ -73,6 +83,28 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let base_path = config.base_path().to_string();
     templates.set_global("config", &context::config(&config));
     templates.set_global("base_path", &base_path);
+    templates.set_global("data_nav", &context::data_nav(&data, &base_path));
+
+    // Post-mortem narratives join their incidents; they are rendered first
+    // so that the incident pages can merge them.
+    let narratives = match render_narratives(&content, &data, &config, &templates) {
+        Ok((n, w)) => {
+            diags.extend(w.0);
+            n
+        }
+        Err(d) => {
+            diags.extend(d.0);
+            BTreeMap::new()
+        }
+    };
+    let incident_pages = incidents::Pages {
+        data: &data,
+        config: &config,
+        narratives: &narratives,
+        as_of: incidents::as_of(&data),
+    };
+    diags.extend(blameless::check(root, &data, &content, &config).0);
+    let home_extra = incident_pages.latest(5);
 
     let sink = match &opts.out {
         Some(out) => Sink::staging(out).map_err(Diagnostics::from)?,
@@ -85,7 +117,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let results: Vec<Result<Diagnostics, Diagnostics>> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| {
-            let (out, warnings) = render_page(&content, i, &config, &templates, &nav)?;
+            let (out, warnings) = render_page(&content, i, &config, &templates, &nav, &home_extra)?;
             sink.write(&out.rel, out.html.as_bytes())
                 .map_err(Diagnostics::from)?;
             Ok(warnings)
@@ -97,7 +129,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         }
     }
 
-    let extra = extra_outputs(&content, &config, &templates, &nav);
+    let extra = extra_outputs(&content, &config, &templates, &nav, &incident_pages);
     let mut files = 0;
     match extra {
         Ok(outputs) => {
@@ -150,43 +182,11 @@ fn render_page(
     config: &Config,
     templates: &Templates,
     nav: &context::NavCache,
+    latest: &[incidents::IncidentSummary],
 ) -> Result<(Output, Diagnostics), Diagnostics> {
     let page = &content.pages[i];
-    let base_path = config.base_path();
-    let url = format!("{base_path}{}", page.url);
-    let resolve = |rel: &str| {
-        content
-            .by_rel
-            .get(rel)
-            .map(|&j| content.pages[j].url.clone())
-    };
-    let links = Links {
-        base_path,
-        source_dir: page.source_dir(),
-        resolve_md: &resolve,
-    };
-    let expander = Expander {
-        templates: Some(templates),
-        page: PageInfo {
-            title: &page.title,
-            url: &url,
-        },
-    };
-    let rendered =
-        markdown::render(page.body(), &expander, &links, config.toc_levels).map_err(|errs| {
-            Diagnostics(
-                errs.into_iter()
-                    .map(|e| {
-                        let loc = Location::at_offset(
-                            &page.file,
-                            &page.source,
-                            page.body_start + e.offset,
-                        );
-                        e.into_diagnostic(loc)
-                    })
-                    .collect(),
-            )
-        })?;
+    let url = format!("{}{}", config.base_path(), page.url);
+    let rendered = render_markdown(page, &url, content, config, templates)?;
     let mut warnings = Diagnostics::new();
     for md in &rendered.broken_md_links {
         warnings.push(link_warning(page, md, "no such page"));
@@ -201,7 +201,10 @@ fn render_page(
         content::PageKind::Home | content::PageKind::Section => "section.html",
         content::PageKind::Page => "page.html",
     };
-    let ctx = context::page(content, i, config, &rendered, nav);
+    let mut ctx = context::page(content, i, config, &rendered, nav);
+    if page.kind == content::PageKind::Home {
+        ctx.insert("latest_incidents", latest);
+    }
     let html = templates.render(template, &ctx).map_err(|d| {
         let help = format!("while rendering {} with {template}", page.file.display());
         Diagnostics::from(match d.help {
@@ -216,6 +219,46 @@ fn render_page(
         },
         warnings,
     ))
+}
+
+/// Markdown of one page (or narrative) → HTML, with its errors located in
+/// the page's file.
+fn render_markdown(
+    page: &Page,
+    url: &str,
+    content: &Content,
+    config: &Config,
+    templates: &Templates,
+) -> Result<markdown::Rendered, Diagnostics> {
+    let resolve = |rel: &str| {
+        content
+            .by_rel
+            .get(rel)
+            .map(|&j| content.pages[j].url.clone())
+    };
+    let links = Links {
+        base_path: config.base_path(),
+        source_dir: page.source_dir(),
+        resolve_md: &resolve,
+    };
+    let expander = Expander {
+        templates: Some(templates),
+        page: PageInfo {
+            title: &page.title,
+            url,
+        },
+    };
+    markdown::render(page.body(), &expander, &links, config.toc_levels).map_err(|errs| {
+        Diagnostics(
+            errs.into_iter()
+                .map(|e| {
+                    let loc =
+                        Location::at_offset(&page.file, &page.source, page.body_start + e.offset);
+                    e.into_diagnostic(loc)
+                })
+                .collect(),
+        )
+    })
 }
 
 fn link_warning(page: &Page, written: &str, why: &str) -> Diagnostic {
@@ -251,6 +294,7 @@ fn extra_outputs(
     config: &Config,
     templates: &Templates,
     nav: &context::NavCache,
+    incident_pages: &incidents::Pages<'_>,
 ) -> Result<Vec<Output>, Diagnostics> {
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
@@ -294,9 +338,11 @@ fn extra_outputs(
             }
         }
     }
+    let (data_outputs, data_urls) = data_pages(incident_pages, templates, content, nav)?;
+    out.extend(data_outputs);
     out.push(Output {
         rel: "sitemap.xml".into(),
-        html: sitemap::render(content, config, &[]),
+        html: sitemap::render(content, config, &data_urls),
     });
     if templates.has("404.html") {
         let ctx = context::not_found(content, config, nav);
@@ -324,4 +370,150 @@ fn alias_location(page: &Page, alias: &str) -> Location {
 pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
     root.map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Renders `content/postmortems/*.md` for public incidents. A narrative
+/// whose `incident:` is missing or unknown is an error; one for a
+/// confidential incident is not rendered at all.
+fn render_narratives(
+    content: &Content,
+    data: &Dataset,
+    config: &Config,
+    templates: &Templates,
+) -> Result<(BTreeMap<Id, incidents::Narrative>, Diagnostics), Diagnostics> {
+    let results: Vec<Result<Option<(Id, incidents::Narrative)>, Diagnostics>> = content
+        .narratives
+        .par_iter()
+        .map(|page| {
+            let at_key = || {
+                let offset = page.source[..page.body_start].find("incident:").unwrap_or(0);
+                Location::at_offset(&page.file, &page.source, offset)
+            };
+            let Some(raw) = page.front.incident.as_deref() else {
+                return Err(Diagnostics::from(
+                    Diagnostic::error("post-mortem narrative without `incident:`")
+                        .at(Location::at_offset(&page.file, &page.source, 0))
+                        .help("add `incident: \"<id>\"` to the front matter: the id of the incident in data/incidents/"),
+                ));
+            };
+            let incident = Id::parse(raw).and_then(|id| data.incident(&id));
+            let Some(incident) = incident else {
+                return Err(Diagnostics::from(
+                    Diagnostic::error(format!("post-mortem narrative for unknown incident `{raw}`"))
+                        .at(at_key())
+                        .help("the id must match a file data/incidents/YYYY/<id>.yaml"),
+                ));
+            };
+            if incident.confidential {
+                return Ok(None);
+            }
+            let url = incidents::incident_url(config.base_path(), &incident.id);
+            let rendered = render_markdown(page, &url, content, config, templates)?;
+            Ok(Some((
+                incident.id.clone(),
+                incidents::Narrative {
+                    title: page.title.clone(),
+                    html: rendered.html,
+                },
+            )))
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(Some((id, n))) => {
+                out.insert(id, n);
+            }
+            Ok(None) => {}
+            Err(d) => diags.extend(d.0),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((out, diags))
+    }
+}
+
+/// Pages made from data: incidents, services, the feed. Returns them with
+/// their URLs (relative to the base path) for the sitemap.
+fn data_pages(
+    pages: &incidents::Pages<'_>,
+    templates: &Templates,
+    content: &Content,
+    nav: &context::NavCache,
+) -> Result<(Vec<Output>, Vec<String>), Diagnostics> {
+    let data = pages.data;
+    if data.services.is_empty() && data.incidents.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let shared = |mut ctx: tera::Context| {
+        ctx.extend(context::chrome(content, pages.config.base_path(), nav));
+        ctx
+    };
+    type Job<'a> = (
+        String,
+        &'static str,
+        Box<dyn Fn() -> tera::Context + Sync + 'a>,
+    );
+    let mut jobs: Vec<Job<'_>> = vec![
+        (
+            "incidents/".into(),
+            "incidents.html",
+            Box::new(|| pages.index_context()),
+        ),
+        (
+            "services/".into(),
+            "services.html",
+            Box::new(|| pages.services_context()),
+        ),
+    ];
+    for i in data.public_incidents() {
+        jobs.push((
+            format!("incidents/{}/", i.id),
+            "incident.html",
+            Box::new(move || pages.incident_context(i)),
+        ));
+    }
+    for s in &data.services {
+        jobs.push((
+            format!("services/{}/", s.id),
+            "service.html",
+            Box::new(move || pages.service_context(s)),
+        ));
+    }
+    let rendered: Vec<Result<Output, Diagnostic>> = jobs
+        .par_iter()
+        .map(|(url, template, ctx)| {
+            templates
+                .render(template, &shared(ctx()))
+                .map(|html| Output {
+                    rel: format!("{url}index.html"),
+                    html,
+                })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(rendered.len() + 1);
+    let mut diags = Diagnostics::new();
+    for r in rendered {
+        match r {
+            Ok(o) => out.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    out.push(Output {
+        rel: "incidents/atom.xml".into(),
+        html: pages.atom(),
+    });
+    let urls = jobs.into_iter().map(|(url, _, _)| url).collect();
+    Ok((out, urls))
+}
+
+// TEMPORARY until data::load lands.
+fn load_data(_root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
+    Ok((Dataset::default(), Diagnostics::new()))
 }

@@ -1,0 +1,123 @@
+//! The blameless check: public post-mortem text must name roles and
+//! systems, never people. Warns on `@handles` and on the names listed in
+//! `opsbook.toml` (`[blameless] names`); `check --strict` makes them errors.
+//! Confidential incidents are not published, so they are not checked.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::data::{Dataset, Incident};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+
+/// Finds person references in `text`: `(byte offset, what was found)`.
+pub fn find_people(text: &str, names: &[String]) -> Vec<(usize, String)> {
+    let mut hits = Vec::new();
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('@') {
+        // `user@example.com` is an address, not a handle.
+        let prev_ok = i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric()
+                || matches!(bytes[i - 1], b'.' | b'_' | b'-' | b'/' | b'`'));
+        let handle: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            .collect();
+        let handle = handle.trim_end_matches('.');
+        if prev_ok
+            && handle
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            hits.push((i, format!("@{handle}")));
+        }
+    }
+    let lower = text.to_lowercase();
+    for name in names.iter().filter(|n| !n.trim().is_empty()) {
+        let needle = name.to_lowercase();
+        for (i, _) in lower.match_indices(&needle) {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + needle.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if !word(before) && !word(after) {
+                hits.push((i, name.clone()));
+            }
+        }
+    }
+    hits.sort();
+    hits
+}
+
+fn warning(found: &str, loc: Location) -> Diagnostic {
+    Diagnostic::warning(format!("post-mortem text names a person: `{found}`"))
+        .at(loc)
+        .help("blameless reviews name roles and systems (the incident manager, the on-call engineer, the deploy pipeline), never people")
+}
+
+pub fn check(root: &Path, data: &Dataset, content: &Content, config: &Config) -> Diagnostics {
+    let names = &config.blameless.names;
+    let mut diags = Diagnostics::new();
+    for incident in data.public_incidents() {
+        let texts = incident_texts(incident);
+        if texts.iter().all(|t| find_people(t, names).is_empty()) {
+            continue;
+        }
+        // Only now read the file again, to point at the line.
+        let file = &incident.origin.file;
+        let source = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        for text in texts {
+            for (_, found) in find_people(text, names) {
+                let offset = source.find(&found).unwrap_or(0);
+                diags.push(warning(&found, Location::at_offset(file, &source, offset)));
+            }
+        }
+    }
+    for page in &content.narratives {
+        let Some(id) = page
+            .front
+            .incident
+            .as_deref()
+            .and_then(crate::data::Id::parse)
+        else {
+            continue;
+        };
+        if data.incident(&id).is_none_or(|i| i.confidential) {
+            continue;
+        }
+        for (offset, found) in find_people(page.body(), names) {
+            diags.push(warning(
+                &found,
+                Location::at_offset(&page.file, &page.source, page.body_start + offset),
+            ));
+        }
+    }
+    diags
+}
+
+fn incident_texts(i: &Incident) -> Vec<&str> {
+    let mut t = vec![i.title.as_str()];
+    t.extend(i.summary.as_deref());
+    t.extend(i.timeline.iter().map(|e| e.text.as_str()));
+    for a in &i.corrective_actions {
+        t.push(&a.title);
+        t.extend(a.owner.as_deref());
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_and_names_but_not_emails() {
+        let names = vec!["Jane Doe".to_string()];
+        let hits = find_people(
+            "Paged @jdoe; mail ops@example.com; jane doe rolled back. Janet Does",
+            &names,
+        );
+        let found: Vec<_> = hits.iter().map(|(_, f)| f.as_str()).collect();
+        assert_eq!(found, ["@jdoe", "Jane Doe"]);
+    }
+}
