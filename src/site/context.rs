@@ -208,6 +208,16 @@ pub fn not_found(content: &Content, config: &Config, cache: &NavCache) -> Contex
     let mut ctx = Context::new();
     ctx.insert("top_nav", &top_nav(content, 0, config.base_path()));
     ctx.insert_value("nav", nav(content, 0, config.base_path(), cache));
+    ctx.insert(
+        "page",
+        &serde_json::json!({
+            "title": "Page not found",
+            "description": "",
+            "kind": "404",
+            "url": format!("{}404.html", config.base_path()),
+            "permalink": format!("{}/404.html", config.origin_and_path()),
+        }),
+    );
     ctx
 }
 

@@ -65,7 +65,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let content = content::load(root, &config.title, opts.drafts);
     let templates = Templates::load(root, &config.theme);
     let statics = templates::static_files(root, &config.theme);
-    let data = load_data(root);
+    let data = data::load(root);
     let (content, mut templates, statics, data) = match (content, templates, statics, data) {
         (Ok(c), Ok(t), Ok(s), Ok((d, warnings))) if !diags.has_errors() => {
             diags.extend(warnings.0);
@@ -511,9 +511,4 @@ fn data_pages(
     });
     let urls = jobs.into_iter().map(|(url, _, _)| url).collect();
     Ok((out, urls))
-}
-
-// TEMPORARY until data::load lands.
-fn load_data(_root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
-    Ok((Dataset::default(), Diagnostics::new()))
 }

@@ -1,0 +1,1017 @@
+//! `opsbook::data::load` on small sites in temporary folders: the valid
+//! snapshot loads into the expected model, and every rule of
+//! docs/data-format.md is reported at its file, line and column.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use opsbook::data::{self, ActionStatus, Dataset, Impact, Severity, Status};
+use opsbook::diag::{Diagnostic, Diagnostics};
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------
+// Fixtures
+
+const SERVICES: &str = "\
+schema: 1
+services:
+  - id: api
+    name: API
+    weight: 5
+    target: 99.95
+  - id: git
+    name: Git
+    weight: 5
+    target: 99.9
+    team: Gitaly
+  - id: web
+    name: Web
+    weight: 5
+    target: 99.95
+    description: The GitLab web interface
+";
+
+/// `data/incidents/2026/17054.yaml`; the comments give the line numbers
+/// the tests point at.
+const INCIDENT: &str = "\
+id: \"17054\"
+title: Elevated error rate on web after a configuration change
+severity: 1
+status: resolved
+confidential: false
+services: [web, api]
+started_at: 2026-07-07T09:30:00Z
+detected_at: 2026-07-07T09:34:00Z
+mitigated_at: 2026-07-07T10:05:00Z
+resolved_at: 2026-07-07T10:15:00Z
+impact: outage
+root_cause: Config-Change
+url: https://gitlab.example.com/infra/production/-/issues/17054
+labels: [incident, \"severity::1\"]
+summary: |
+  A load balancer change sent traffic to a drained pool.
+timeline:
+  - at: 2026-07-07T09:30:00Z
+    text: Error ratio on web crosses its SLO
+  - at: 2026-07-07T10:05:00Z
+    text: Change rolled back
+corrective_actions:
+  - title: Validate load balancer config in CI
+    url: https://gitlab.example.com/infra/production/-/issues/17060
+    status: open
+    due: 2026-08-01
+    owner: Networking team
+";
+const INCIDENT_FILE: &str = "data/incidents/2026/17054.yaml";
+
+const MAINTENANCE: &str = "\
+windows:
+  - id: pg16-upgrade
+    title: PostgreSQL 16 upgrade
+    services: [web, api, git]
+    start: 2026-10-10T06:00:00Z
+    end: 2026-10-10T08:00:00Z
+    url: https://status.example.com/incidents/abc
+  - id: redis-failover
+    title: Redis failover test
+    services: [web]
+    start: 2026-10-20T22:00:00Z
+    end: 2026-10-20T23:00:00Z
+";
+const MAINTENANCE_FILE: &str = "data/maintenance/2026-10.yaml";
+
+fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+#[track_caller]
+fn load_ok(files: &[(&str, &str)]) -> (Dataset, Diagnostics) {
+    let dir = site(files);
+    match data::load(dir.path()) {
+        Ok(v) => v,
+        Err(d) => panic!("expected the data to load, got:\n{d}"),
+    }
+}
+
+#[track_caller]
+fn load_err(files: &[(&str, &str)]) -> Diagnostics {
+    let dir = site(files);
+    match data::load(dir.path()) {
+        Ok(_) => panic!("expected errors"),
+        Err(d) => {
+            assert!(d.has_errors(), "Err without an error:\n{d}");
+            d
+        }
+    }
+}
+
+/// The valid site with one incident file replaced.
+#[track_caller]
+fn with_incident(text: &str) -> Diagnostics {
+    load_err(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, text)])
+}
+
+/// `INCIDENT` with `from` replaced by `to` (which must occur).
+#[track_caller]
+fn incident_with(from: &str, to: &str) -> String {
+    assert!(INCIDENT.contains(from), "fixture lacks {from:?}");
+    INCIDENT.replacen(from, to, 1)
+}
+
+#[track_caller]
+fn with_services(text: &str) -> Diagnostics {
+    load_err(&[("data/services.yaml", text)])
+}
+
+#[track_caller]
+fn with_maintenance(text: &str) -> Diagnostics {
+    load_err(&[("data/services.yaml", SERVICES), (MAINTENANCE_FILE, text)])
+}
+
+/// The one diagnostic whose message contains `needle`, checked to be at
+/// `file:line:col` (col 0: any column) and shown as such.
+#[track_caller]
+fn expect<'a>(
+    diags: &'a Diagnostics,
+    needle: &str,
+    file: &str,
+    line: usize,
+    col: usize,
+) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.message.contains(needle))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one diagnostic containing {needle:?}, got:\n{diags}"
+    );
+    let d = found[0];
+    let loc = d.location.as_ref().expect("a location");
+    assert_eq!(loc.file, PathBuf::from(file), "{d}");
+    assert_eq!(loc.line, line, "wrong line:\n{d}");
+    if col > 0 {
+        assert_eq!(loc.column, col, "wrong column:\n{d}");
+        let shown = d.to_string();
+        assert!(
+            shown.contains(&format!("--> {file}:{line}:{col}")),
+            "{shown}"
+        );
+    }
+    assert!(d.help.is_some(), "every diagnostic says what to do:\n{d}");
+    d
+}
+
+#[track_caller]
+fn help(d: &Diagnostic) -> &str {
+    d.help.as_deref().unwrap_or_default()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+
+#[test]
+fn a_site_without_data_loads_empty() {
+    let dir = site(&[("content/_index.md", "# Home\n")]);
+    let (ds, diags) = data::load(dir.path()).unwrap();
+    assert!(ds.services.is_empty() && ds.incidents.is_empty() && ds.maintenance.is_empty());
+    assert!(diags.is_empty());
+}
+
+#[test]
+fn a_valid_snapshot_loads_into_the_model() {
+    let older = "\
+schema: 1
+id: 16001
+title: Git pushes failing in one zone
+severity: 2
+status: mitigated
+confidential: true
+services: [git]
+started_at: 2026-03-01T01:30:00+02:00
+mitigated_at: 2026-02-28T23:55:00Z
+impact: degraded
+";
+    let (ds, diags) = load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, INCIDENT),
+        ("data/incidents/2026/16001.yaml", older),
+        (MAINTENANCE_FILE, MAINTENANCE),
+        (
+            "data/maintenance/2026-09.yaml",
+            "windows:\n  - id: pg16-upgrade\n    title: Rehearsal\n    services: [api]\n    \
+             start: 2026-09-30T23:00:00Z\n    end: 2026-10-01T01:00:00Z\n",
+        ),
+        // Not read yet, and accepted.
+        ("data/sli/2026-10.yaml", "month: 2026-10\nservices: {}\n"),
+        ("data/pages/2026-10.yaml", "month: 2026-10\npages: []\n"),
+        ("data/incidents/.gitkeep", ""),
+    ]);
+    assert!(diags.is_empty(), "{diags}");
+
+    let ids: Vec<&str> = ds.services.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["api", "git", "web"]);
+    let web = &ds.services[2];
+    assert_eq!(
+        (web.name.as_str(), web.weight, web.target),
+        ("Web", 5, 99.95)
+    );
+    assert_eq!(web.description.as_deref(), Some("The GitLab web interface"));
+    assert_eq!(ds.services[1].team.as_deref(), Some("Gitaly"));
+    assert_eq!(web.origin.file, Path::new("data/services.yaml"));
+    assert_eq!(web.origin.line, 12);
+
+    // Oldest first; the numeric id is an id.
+    let ids: Vec<&str> = ds.incidents.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["16001", "17054"]);
+    let old = &ds.incidents[0];
+    assert_eq!(old.severity, Severity::S2);
+    assert_eq!(old.status, Status::Mitigated);
+    assert_eq!(old.impact, Impact::Degraded);
+    assert!(old.confidential);
+    // +02:00 converted to UTC: the incident started on the last day of
+    // February, UTC.
+    assert_eq!(old.started_at, utc("2026-02-28T23:30:00Z"));
+    assert_eq!(old.impact_end(), Some(utc("2026-02-28T23:55:00Z")));
+    assert_eq!((old.detected_at, old.resolved_at), (None, None));
+    assert!(old.labels.is_empty() && old.timeline.is_empty());
+    assert!(old.corrective_actions.is_empty());
+
+    let inc = ds.incident(&data::Id::parse("17054").unwrap()).unwrap();
+    assert_eq!(inc.severity, Severity::S1);
+    assert_eq!(inc.status, Status::Resolved);
+    assert!(!inc.confidential);
+    let services: Vec<&str> = inc.services.iter().map(|s| s.as_str()).collect();
+    assert_eq!(services, ["web", "api"]);
+    assert_eq!(inc.detected_at, Some(utc("2026-07-07T09:34:00Z")));
+    assert_eq!(inc.resolved_at, Some(utc("2026-07-07T10:15:00Z")));
+    assert_eq!(inc.impact_end(), Some(utc("2026-07-07T10:05:00Z")));
+    assert_eq!(inc.root_cause.as_deref(), Some("Config-Change"));
+    assert_eq!(inc.labels, ["incident", "severity::1"]);
+    assert_eq!(
+        inc.summary.as_deref(),
+        Some("A load balancer change sent traffic to a drained pool.\n")
+    );
+    assert_eq!(inc.timeline.len(), 2);
+    assert_eq!(inc.timeline[1].text, "Change rolled back");
+    let action = &inc.corrective_actions[0];
+    assert_eq!(action.status, ActionStatus::Open);
+    assert_eq!(action.due, NaiveDate::from_ymd_opt(2026, 8, 1));
+    assert_eq!(action.owner.as_deref(), Some("Networking team"));
+    assert_eq!(inc.origin.file, Path::new(INCIDENT_FILE));
+    assert_eq!(inc.origin.line, 1);
+    assert_eq!(ds.public_incidents().count(), 1);
+
+    // Sorted by start then id, across files.
+    let windows: Vec<(&str, DateTime<Utc>)> = ds
+        .maintenance
+        .iter()
+        .map(|w| (w.id.as_str(), w.start))
+        .collect();
+    assert_eq!(
+        windows,
+        [
+            ("pg16-upgrade", utc("2026-09-30T23:00:00Z")),
+            ("pg16-upgrade", utc("2026-10-10T06:00:00Z")),
+            ("redis-failover", utc("2026-10-20T22:00:00Z")),
+        ]
+    );
+    assert_eq!(ds.maintenance[2].origin.line, 8);
+    assert_eq!(ds.maintenance[2].url, None);
+}
+
+#[test]
+fn percentages_are_written_as_humans_write_them() {
+    let (ds, _) = load_ok(&[("data/services.yaml", SERVICES)]);
+    assert_eq!(ds.services[0].target, 99.95);
+    assert_eq!(ds.services[1].target, 99.9);
+}
+
+#[test]
+fn all_errors_of_all_files_in_one_run_sorted() {
+    let services = SERVICES.replace(
+        "weight: 5\n    target: 99.9\n",
+        "weight: -2\n    target: 99.9\n",
+    );
+    let diags = load_err(&[
+        ("data/services.yaml", &services),
+        (INCIDENT_FILE, &incident_with("severity: 1", "severity: 7")),
+        (
+            "data/incidents/2026/17055.yaml",
+            &INCIDENT
+                .replace("\"17054\"", "17055")
+                .replace("impact: outage", "impact: total")
+                .replace("services: [web, api]", "services: [web, dns]"),
+        ),
+        (
+            MAINTENANCE_FILE,
+            &MAINTENANCE.replace("end: 2026-10-10T08:00:00Z", "end: 2026-10-10T05:00:00Z"),
+        ),
+        ("data/incidents/notes.txt", "x"),
+    ]);
+    let at: Vec<String> = diags
+        .iter()
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            format!("{}:{}", l.file.display(), l.line)
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "data/incidents/2026/17054.yaml:3",
+            "data/incidents/2026/17055.yaml:6",
+            "data/incidents/2026/17055.yaml:11",
+            "data/incidents/notes.txt:0",
+            "data/maintenance/2026-10.yaml:6",
+            "data/services.yaml:9",
+        ],
+        "{diags}"
+    );
+    assert_eq!(diags.error_count(), 6);
+}
+
+// ---------------------------------------------------------------------------
+// YAML: unknown keys, duplicate keys, schema, syntax
+
+#[test]
+fn unknown_key_is_an_error_with_the_known_keys() {
+    let d = with_incident(&incident_with("timeline:", "timline:"));
+    let e = expect(&d, "unknown key `timline`", INCIDENT_FILE, 17, 1);
+    assert!(help(e).contains("did you mean `timeline`?"), "{e}");
+    assert!(
+        help(e).contains("known keys here: schema, id, title,"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_key_in_a_nested_record() {
+    let d = with_incident(&incident_with(
+        "    owner: Networking",
+        "    ownr: Networking",
+    ));
+    let e = expect(&d, "unknown key `ownr`", INCIDENT_FILE, 27, 5);
+    assert!(help(e).contains("title, url, status, due, owner"), "{e}");
+}
+
+#[test]
+fn duplicate_key_is_an_error_at_the_repeated_key() {
+    let d = with_incident(&incident_with(
+        "impact: outage\n",
+        "impact: outage\nseverity: 2\n",
+    ));
+    let e = expect(&d, "duplicate key `severity`", INCIDENT_FILE, 12, 1);
+    assert_eq!(e.location.as_ref().unwrap().source_line, "severity: 2");
+}
+
+#[test]
+fn schema_1_is_accepted_and_others_are_not() {
+    load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, &format!("schema: 1\n{INCIDENT}")),
+        (MAINTENANCE_FILE, &format!("schema: 1\n{MAINTENANCE}")),
+    ]);
+    let d = with_services(&SERVICES.replace("schema: 1", "schema: 2"));
+    let e = expect(&d, "unsupported `schema: 2`", "data/services.yaml", 1, 9);
+    assert!(help(e).contains("schema 1"), "{e}");
+}
+
+#[test]
+fn yaml_syntax_error_has_its_line() {
+    let d = with_incident(&incident_with(
+        "title: Elevated error rate on web after a configuration change",
+        "title: Elevated: error: rate",
+    ));
+    expect(&d, "invalid YAML", INCIDENT_FILE, 2, 0);
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let d = with_incident("\n");
+    let e = expect(&d, "the file is empty", INCIDENT_FILE, 0, 0);
+    assert!(help(e).contains("one incident"), "{e}");
+}
+
+#[test]
+fn missing_key_is_reported_at_the_record() {
+    let d = with_incident(&incident_with(
+        "title: Elevated error rate on web after a configuration change\n",
+        "",
+    ));
+    let e = expect(&d, "incident without `title`", INCIDENT_FILE, 1, 1);
+    assert!(help(e).contains("add `title:`"), "{e}");
+
+    let d = with_maintenance(&MAINTENANCE.replace("    end: 2026-10-20T23:00:00Z\n", ""));
+    expect(
+        &d,
+        "maintenance window without `end`",
+        MAINTENANCE_FILE,
+        8,
+        5,
+    );
+}
+
+#[test]
+fn confidential_is_required_and_boolean() {
+    let d = with_incident(&incident_with("confidential: false\n", ""));
+    expect(&d, "incident without `confidential`", INCIDENT_FILE, 1, 1);
+    let d = with_incident(&incident_with("confidential: false", "confidential: maybe"));
+    expect(
+        &d,
+        "`confidential` must be one of true, false, not `maybe`",
+        INCIDENT_FILE,
+        5,
+        15,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Ids and enums
+
+#[test]
+fn ids_must_be_lowercase_slugs() {
+    let d = with_incident(&incident_with("id: \"17054\"", "id: INC_17054"));
+    let e = expect(
+        &d,
+        "`id` must match [a-z0-9][a-z0-9-]*, not `INC_17054`",
+        INCIDENT_FILE,
+        1,
+        5,
+    );
+    assert!(help(e).contains("lowercase"), "{e}");
+
+    let d = with_maintenance(&MAINTENANCE.replace("id: redis-failover", "id: Redis Failover"));
+    expect(&d, "not `Redis Failover`", MAINTENANCE_FILE, 8, 9);
+}
+
+#[test]
+fn a_numeric_incident_id_is_accepted() {
+    let (ds, _) = load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, &incident_with("id: \"17054\"", "id: 17054")),
+    ]);
+    assert_eq!(ds.incidents[0].id.as_str(), "17054");
+}
+
+#[test]
+fn severity_is_1_to_4() {
+    let d = with_incident(&incident_with("severity: 1", "severity: 5"));
+    expect(
+        &d,
+        "`severity` must be one of 1, 2, 3, 4, not `5`",
+        INCIDENT_FILE,
+        3,
+        11,
+    );
+}
+
+#[test]
+fn status_lists_the_allowed_values() {
+    let d = with_incident(&incident_with("status: resolved", "status: closed"));
+    expect(
+        &d,
+        "`status` must be one of active, mitigated, resolved, not `closed`",
+        INCIDENT_FILE,
+        4,
+        9,
+    );
+}
+
+#[test]
+fn impact_lists_the_allowed_values() {
+    let d = with_incident(&incident_with("impact: outage", "impact: partial"));
+    expect(
+        &d,
+        "`impact` must be one of outage, degraded, none, not `partial`",
+        INCIDENT_FILE,
+        11,
+        9,
+    );
+}
+
+#[test]
+fn action_status_is_open_or_closed() {
+    let d = with_incident(&incident_with("    status: open", "    status: done"));
+    expect(
+        &d,
+        "`status` must be one of open, closed, not `done`",
+        INCIDENT_FILE,
+        25,
+        13,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Times
+
+#[test]
+fn times_need_an_explicit_offset() {
+    let d = with_incident(&incident_with(
+        "started_at: 2026-07-07T09:30:00Z",
+        "started_at: 2026-07-07T09:30:00",
+    ));
+    let e = expect(&d, "`started_at` has no UTC offset", INCIDENT_FILE, 7, 13);
+    assert!(help(e).contains("`2026-07-07T09:30:00Z`"), "{e}");
+
+    let d = with_incident(&incident_with(
+        "  - at: 2026-07-07T10:05:00Z",
+        "  - at: yesterday",
+    ));
+    expect(
+        &d,
+        "`at` is not an RFC 3339 time: `yesterday`",
+        INCIDENT_FILE,
+        20,
+        9,
+    );
+}
+
+#[test]
+fn due_is_a_date() {
+    let d = with_incident(&incident_with(
+        "due: 2026-08-01",
+        "due: 2026-08-01T00:00:00Z",
+    ));
+    expect(&d, "`due` is not a date YYYY-MM-DD", INCIDENT_FILE, 26, 10);
+    let d = with_incident(&incident_with("due: 2026-08-01", "due: 2026-02-30"));
+    expect(&d, "`due` is not a date YYYY-MM-DD", INCIDENT_FILE, 26, 10);
+}
+
+#[test]
+fn incident_times_run_in_order() {
+    let cases = [
+        (
+            "detected_at: 2026-07-07T09:34:00Z",
+            "detected_at: 2026-07-07T09:00:00Z",
+            "`detected_at` is before `started_at`",
+            8,
+        ),
+        (
+            "mitigated_at: 2026-07-07T10:05:00Z",
+            "mitigated_at: 2026-07-07T09:32:00Z",
+            "`mitigated_at` is before `detected_at`",
+            9,
+        ),
+        (
+            "resolved_at: 2026-07-07T10:15:00Z",
+            "resolved_at: 2026-07-07T10:00:00Z",
+            "`resolved_at` is before `mitigated_at`",
+            10,
+        ),
+    ];
+    for (from, to, message, line) in cases {
+        let d = with_incident(&incident_with(from, to));
+        let e = expect(&d, message, INCIDENT_FILE, line, 0);
+        assert!(
+            help(e).contains("started_at ≤ detected_at ≤ mitigated_at ≤ resolved_at"),
+            "{e}"
+        );
+        assert_eq!(d.error_count(), 1, "{d}");
+    }
+    // Without the times in between, the rule still holds.
+    let text = incident_with(
+        "detected_at: 2026-07-07T09:34:00Z\nmitigated_at: 2026-07-07T10:05:00Z\n",
+        "",
+    )
+    .replace(
+        "resolved_at: 2026-07-07T10:15:00Z",
+        "resolved_at: 2026-07-07T09:15:00Z",
+    );
+    let d = with_incident(&text);
+    expect(
+        &d,
+        "`resolved_at` is before `started_at`",
+        INCIDENT_FILE,
+        8,
+        14,
+    );
+}
+
+#[test]
+fn resolved_needs_resolved_at_and_mitigated_needs_mitigated_at() {
+    let d = with_incident(&incident_with("resolved_at: 2026-07-07T10:15:00Z\n", ""));
+    expect(
+        &d,
+        "`status: resolved` needs `resolved_at`",
+        INCIDENT_FILE,
+        4,
+        9,
+    );
+
+    let text = incident_with("status: resolved", "status: mitigated")
+        .replace("mitigated_at: 2026-07-07T10:05:00Z\n", "");
+    let d = with_incident(&text);
+    expect(
+        &d,
+        "`status: mitigated` needs `mitigated_at`",
+        INCIDENT_FILE,
+        4,
+        9,
+    );
+
+    // Active needs neither.
+    let text = incident_with("status: resolved", "status: active")
+        .replace("mitigated_at: 2026-07-07T10:05:00Z\n", "")
+        .replace("resolved_at: 2026-07-07T10:15:00Z\n", "");
+    load_ok(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, &text)]);
+}
+
+#[test]
+fn maintenance_start_before_end() {
+    let d = with_maintenance(
+        &MAINTENANCE.replace("end: 2026-10-10T08:00:00Z", "end: 2026-10-10T06:00:00Z"),
+    );
+    let e = expect(&d, "`end` is not after `start`", MAINTENANCE_FILE, 6, 10);
+    assert!(help(e).contains("line 5"), "{e}");
+}
+
+// ---------------------------------------------------------------------------
+// Services
+
+#[test]
+fn incident_needs_at_least_one_service() {
+    let d = with_incident(&incident_with("services: [web, api]", "services: []"));
+    expect(&d, "`services` is empty", INCIDENT_FILE, 6, 11);
+    let d = with_incident(&incident_with("services: [web, api]\n", ""));
+    expect(&d, "incident without `services`", INCIDENT_FILE, 1, 1);
+}
+
+#[test]
+fn services_must_be_in_services_yaml() {
+    let d = with_incident(&incident_with(
+        "services: [web, api]",
+        "services: [web, ci]",
+    ));
+    let e = expect(&d, "unknown service `ci`", INCIDENT_FILE, 6, 17);
+    assert!(help(e).contains("known services: api, git, web"), "{e}");
+
+    let d = with_maintenance(&MAINTENANCE.replace("services: [web]", "services: [pages]"));
+    expect(&d, "unknown service `pages`", MAINTENANCE_FILE, 10, 16);
+}
+
+#[test]
+fn services_yaml_is_needed_by_incidents() {
+    let d = load_err(&[(INCIDENT_FILE, INCIDENT)]);
+    let e = expect(
+        &d,
+        "`data/services.yaml` is missing",
+        "data/services.yaml",
+        0,
+        0,
+    );
+    assert!(help(e).contains("list them"), "{e}");
+    assert_eq!(d.error_count(), 1, "no cascade of unknown services:\n{d}");
+}
+
+#[test]
+fn services_sorted_by_id() {
+    let text = "services:\n  - id: web\n    name: Web\n    weight: 5\n    target: 99.95\n  - id: api\n    name: API\n    weight: 5\n    target: 99.95\n";
+    let d = with_services(text);
+    let e = expect(
+        &d,
+        "services are not sorted by id: `api` comes after `web`",
+        "data/services.yaml",
+        6,
+        9,
+    );
+    assert!(help(e).contains("line 2"), "{e}");
+}
+
+#[test]
+fn service_ids_are_unique() {
+    let text = SERVICES.replace("id: git", "id: api");
+    let d = with_services(&text);
+    let e = expect(&d, "duplicate service id `api`", "data/services.yaml", 7, 9);
+    assert!(help(e).contains("line 3"), "{e}");
+}
+
+#[test]
+fn weight_is_a_whole_number_0_or_more() {
+    for bad in ["-1", "1.5", "five"] {
+        let text = SERVICES.replacen("weight: 5", &format!("weight: {bad}"), 1);
+        let d = with_services(&text);
+        expect(
+            &d,
+            &format!("`weight` must be a whole number, 0 or more, not `{bad}`"),
+            "data/services.yaml",
+            5,
+            13,
+        );
+    }
+    let (ds, _) = load_ok(&[(
+        "data/services.yaml",
+        &SERVICES.replacen("weight: 5", "weight: 0", 1),
+    )]);
+    assert_eq!(ds.services[0].weight, 0);
+}
+
+#[test]
+fn target_is_a_percentage_up_to_100() {
+    for bad in ["0", "-5", "100.5", "1e9"] {
+        let text = SERVICES.replacen("target: 99.95", &format!("target: {bad}"), 1);
+        let d = with_services(&text);
+        let e = expect(
+            &d,
+            &format!("`target` must be a percentage in (0, 100], not `{bad}`"),
+            "data/services.yaml",
+            6,
+            13,
+        );
+        assert!(help(e).contains("`99.95` means 99.95 %"), "{e}");
+    }
+    let d = with_services(&SERVICES.replacen("target: 99.95", "target: 99.95%", 1));
+    expect(
+        &d,
+        "`target` is written without `%`",
+        "data/services.yaml",
+        6,
+        13,
+    );
+
+    // 100 is allowed; a fraction is a likely mistake, warned about.
+    let text = SERVICES
+        .replacen("target: 99.95", "target: 100", 1)
+        .replacen("target: 99.9\n", "target: 0.999\n", 1);
+    let (ds, diags) = load_ok(&[("data/services.yaml", &text)]);
+    assert_eq!(ds.services[0].target, 100.0);
+    assert_eq!(diags.warning_count(), 1, "{diags}");
+    expect(
+        &diags,
+        "`target: 0.999` means 0.999 %",
+        "data/services.yaml",
+        10,
+        13,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Incident files: name, folder, uniqueness, timeline, labels
+
+#[test]
+fn incident_file_is_named_after_its_id() {
+    let d = load_err(&[
+        ("data/services.yaml", SERVICES),
+        ("data/incidents/2026/17055.yaml", INCIDENT),
+    ]);
+    let e = expect(
+        &d,
+        "the file is named `17055.yaml` but holds incident `17054`",
+        "data/incidents/2026/17055.yaml",
+        1,
+        5,
+    );
+    assert!(help(e).contains("rename it to `17054.yaml`"), "{e}");
+}
+
+#[test]
+fn incident_folder_is_the_utc_year_of_started_at() {
+    // 00:30 on New Year's Day at +02:00 is still the old year in UTC.
+    let text = INCIDENT
+        .replace("2026-07-07T09:30:00Z", "2026-01-01T00:30:00+02:00")
+        .replace("2026-07-07T09:34:00Z", "2026-01-01T00:34:00+02:00");
+    let d = load_err(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, &text)]);
+    let e = expect(
+        &d,
+        "`started_at` is in 2025 (UTC) but the file is in the folder of 2026",
+        INCIDENT_FILE,
+        7,
+        13,
+    );
+    assert!(help(e).contains("data/incidents/2025/"), "{e}");
+}
+
+#[test]
+fn duplicate_incident_ids_name_both_files() {
+    let copy = INCIDENT.replace("2026-07-07", "2025-07-07");
+    let d = load_err(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, INCIDENT),
+        ("data/incidents/2025/17054.yaml", &copy),
+    ]);
+    let e = expect(
+        &d,
+        "incident `17054` is also in data/incidents/2025/17054.yaml",
+        INCIDENT_FILE,
+        1,
+        5,
+    );
+    assert!(
+        help(e).contains("data/incidents/2025/17054.yaml and data/incidents/2026/17054.yaml"),
+        "{e}"
+    );
+    assert_eq!(d.error_count(), 1, "{d}");
+}
+
+#[test]
+fn timeline_is_sorted_by_at() {
+    let d = with_incident(&incident_with(
+        "  - at: 2026-07-07T10:05:00Z",
+        "  - at: 2026-07-07T09:00:00Z",
+    ));
+    let e = expect(
+        &d,
+        "the timeline is not sorted by `at`",
+        INCIDENT_FILE,
+        20,
+        9,
+    );
+    assert!(help(e).contains("line 18"), "{e}");
+}
+
+#[test]
+fn unsorted_labels_are_a_warning() {
+    let text = incident_with(
+        "labels: [incident, \"severity::1\"]",
+        "labels: [\"severity::1\", incident]",
+    );
+    let (ds, diags) = load_ok(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, &text)]);
+    assert_eq!(
+        ds.incidents[0].labels,
+        ["severity::1", "incident"],
+        "kept as written"
+    );
+    let w = expect(
+        &diags,
+        "`labels` are not sorted: `incident` comes after `severity::1`",
+        INCIDENT_FILE,
+        14,
+        25,
+    );
+    assert!(!w.is_error());
+    assert!(help(w).contains("[incident, \"severity::1\"]"), "{w}");
+}
+
+#[test]
+fn urls_are_web_addresses() {
+    let d = with_incident(&incident_with(
+        "url: https://gitlab.example.com/infra/production/-/issues/17054",
+        "url: javascript:alert(1)",
+    ));
+    expect(&d, "`url` is not an http(s) address", INCIDENT_FILE, 13, 6);
+}
+
+// ---------------------------------------------------------------------------
+// Maintenance files
+
+#[test]
+fn maintenance_file_is_the_month_of_each_start() {
+    let text = MAINTENANCE
+        .replace(
+            "start: 2026-10-20T22:00:00Z",
+            "start: 2026-11-01T01:00:00+02:00",
+        )
+        .replace(
+            "end: 2026-10-20T23:00:00Z",
+            "end: 2026-11-01T02:00:00+02:00",
+        );
+    // 2026-10-31T23:00Z: still October in UTC.
+    load_ok(&[("data/services.yaml", SERVICES), (MAINTENANCE_FILE, &text)]);
+
+    let text = MAINTENANCE
+        .replace("start: 2026-10-20T22:00:00Z", "start: 2026-11-20T22:00:00Z")
+        .replace("end: 2026-10-20T23:00:00Z", "end: 2026-11-20T23:00:00Z");
+    let d = with_maintenance(&text);
+    let e = expect(
+        &d,
+        "`start` is in 2026-11 (UTC) but the file is 2026-10.yaml",
+        MAINTENANCE_FILE,
+        11,
+        12,
+    );
+    assert!(help(e).contains("data/maintenance/2026-11.yaml"), "{e}");
+}
+
+#[test]
+fn window_ids_are_unique_within_a_month() {
+    let d = with_maintenance(&MAINTENANCE.replace("id: redis-failover", "id: pg16-upgrade"));
+    let e = expect(
+        &d,
+        "duplicate window id `pg16-upgrade` in 2026-10",
+        MAINTENANCE_FILE,
+        8,
+        9,
+    );
+    assert!(help(e).contains("line 2"), "{e}");
+}
+
+#[test]
+fn windows_are_sorted_by_start_then_id() {
+    let text = MAINTENANCE
+        .replace("start: 2026-10-20T22:00:00Z", "start: 2026-10-02T22:00:00Z")
+        .replace("end: 2026-10-20T23:00:00Z", "end: 2026-10-02T23:00:00Z");
+    let d = with_maintenance(&text);
+    let e = expect(
+        &d,
+        "`windows` are not sorted by `start`, then `id`: `redis-failover` comes after `pg16-upgrade`",
+        MAINTENANCE_FILE,
+        8,
+        5,
+    );
+    assert!(help(e).contains("line 2"), "{e}");
+
+    // Same start: by id.
+    let text = MAINTENANCE
+        .replace("2026-10-20T22:00:00Z", "2026-10-10T06:00:00Z")
+        .replace("id: redis-failover", "id: a-first");
+    let d = with_maintenance(&text);
+    expect(
+        &d,
+        "`a-first` comes after `pg16-upgrade`",
+        MAINTENANCE_FILE,
+        8,
+        5,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// What belongs under data/
+
+#[test]
+fn unexpected_files_say_what_belongs_there() {
+    let d = load_err(&[
+        ("data/services.yaml", SERVICES),
+        ("data/incidents/foo.txt", "x"),
+        ("data/incidents/2026/17054.yml", INCIDENT),
+        ("data/maintenance/october.yaml", MAINTENANCE),
+        ("data/notes.md", "x"),
+        ("data/archive/2019.yaml", "x"),
+    ]);
+    let e = expect(
+        &d,
+        "unexpected file `data/incidents/foo.txt`",
+        "data/incidents/foo.txt",
+        0,
+        0,
+    );
+    assert!(help(e).contains("one `<id>.yaml` per incident"), "{e}");
+    let e = expect(
+        &d,
+        "unexpected file `data/incidents/2026/17054.yml`",
+        "data/incidents/2026/17054.yml",
+        0,
+        0,
+    );
+    assert!(help(e).contains("rename it to `17054.yaml`"), "{e}");
+    let e = expect(
+        &d,
+        "unexpected file `data/maintenance/october.yaml`",
+        "data/maintenance/october.yaml",
+        0,
+        0,
+    );
+    assert!(help(e).contains("`YYYY-MM.yaml`"), "{e}");
+    expect(&d, "unexpected file `data/notes.md`", "data/notes.md", 0, 0);
+    let e = expect(
+        &d,
+        "unexpected folder `data/archive/`",
+        "data/archive",
+        0,
+        0,
+    );
+    assert!(
+        help(e).contains("`incidents/`, `maintenance/`, `sli/`, `pages/`"),
+        "{e}"
+    );
+    assert_eq!(
+        d.error_count(),
+        5,
+        "nothing inside an unexpected folder:\n{d}"
+    );
+}
+
+/// The benchmark's scale: `cargo test --release --test data -- --ignored`.
+#[test]
+#[ignore]
+fn loads_ten_thousand_incidents() {
+    let dir = site(&[("data/services.yaml", SERVICES)]);
+    for n in 0..10_000 {
+        let year = 2016 + n % 10;
+        let text = INCIDENT
+            .replace("\"17054\"", &n.to_string())
+            .replace("2026-", &format!("{year}-"));
+        let p = dir.path().join(format!("data/incidents/{year}/{n}.yaml"));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let start = std::time::Instant::now();
+    let (ds, diags) = data::load(dir.path()).unwrap();
+    eprintln!(
+        "loaded {} incidents in {:?}",
+        ds.incidents.len(),
+        start.elapsed()
+    );
+    assert_eq!(ds.incidents.len(), 10_000);
+    assert!(diags.is_empty());
+}
