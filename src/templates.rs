@@ -34,6 +34,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/incidents.html",
     "templates/service.html",
     "templates/services.html",
+    "templates/partials/article.html",
     "static/css/style.css",
     "static/css/highlight.css",
 ];
@@ -269,8 +270,30 @@ fn tera_diagnostic(e: &tera::Error, sources: &BTreeMap<String, SourceFile>) -> D
         _ => None,
     };
     let Some(r) = report else {
-        return Diagnostic::error(format!("template error: {e}"))
-            .help("check the theme's and the site's templates/ folders");
+        // Reference errors (unknown filter, test, include) come as a text
+        // report; find its `--> name:line:col` to point at the right file.
+        let text = e.to_string();
+        let message = text
+            .lines()
+            .map(|l| l.trim().trim_start_matches("error:").trim())
+            .find(|l| !l.is_empty() && !l.starts_with("-->"))
+            .unwrap_or("template error")
+            .to_string();
+        let located = text.lines().find_map(|l| {
+            let spot = l.trim().strip_prefix("-->")?.trim();
+            let mut parts = spot.rsplitn(3, ':');
+            let col: usize = parts.next()?.parse().ok()?;
+            let line: usize = parts.next()?.parse().ok()?;
+            let src = sources.get(parts.next()?)?;
+            Some(Location::at_line(&src.display, &src.text, line, col))
+        });
+        let d = Diagnostic::error(format!("template error: {message}"));
+        return match located {
+            Some(loc) => d.at(loc),
+            None => d.help(format!(
+                "{text}; check the theme's and the site's templates/ folders"
+            )),
+        };
     };
     let d = Diagnostic::error(format!("template error: {}", r.message()));
     match sources.get(r.filename()) {

@@ -96,7 +96,7 @@ fn parse_yaml(file: &Path, text: &str, raw: &str) -> Result<FrontMatter, Diagnos
         let (line, col) = e
             .location()
             .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-        Diagnostic::error(format!("invalid YAML front matter: {}", first_line(&e.to_string())))
+        Diagnostic::error(format!("invalid YAML front matter: {}", yaml_message(&e.to_string())))
             .at(Location::at_line(file, text, line + 1, col))
             .help("front matter is YAML between two `---` lines; quote values that contain `: ` or start with special characters")
     })
@@ -111,8 +111,19 @@ fn parse_toml(file: &Path, text: &str, raw: &str, start: usize) -> Result<FrontM
     })
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
+/// serde-saphyr's message without its own `error: line N column M:` prefix:
+/// that position is inside the YAML block, and the diagnostic already gives
+/// the position in the file.
+fn yaml_message(s: &str) -> &str {
+    let first = s.lines().next().unwrap_or(s);
+    let first = first.strip_prefix("error:").unwrap_or(first).trim_start();
+    if let Some(rest) = first.strip_prefix("line ")
+        && let Some(i) = rest.find(": ")
+        && rest[..i].contains("column")
+    {
+        return &rest[i + 2..];
+    }
+    first
 }
 
 /// TOML dates arrive as `{"$__toml_private_datetime": "..."}`; templates want

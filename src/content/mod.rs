@@ -102,7 +102,9 @@ impl Content {
 }
 
 /// Loads `root/content`. Drafts are dropped unless `drafts` is set.
-pub fn load(root: &Path, site_title: &str, drafts: bool) -> Result<Content, Diagnostics> {
+/// Pages that cannot be read are left out and reported, so that the rest
+/// can still be rendered and their errors reported in the same run.
+pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Diagnostics) {
     let dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::new();
     let mut md = Vec::new();
@@ -187,17 +189,15 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> Result<Content, Diag
         by_url.insert(p.url.clone(), i);
         by_rel.insert(p.rel.clone(), i);
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
     link_tree(&mut pages, &by_url);
-    Ok(Content {
+    let content = Content {
         pages,
         files,
         by_url,
         by_rel,
         narratives,
-    })
+    };
+    (content, diags)
 }
 
 fn read_page(root: &Path, rel: &str, drafts: bool) -> Result<Option<Page>, Diagnostic> {

@@ -537,7 +537,7 @@ impl Expander<'_> {
                                 tag.start,
                                 format!("shortcode `{name}` takes no inner content, but a closing tag was found"),
                             )
-                            .help(format!("remove this closing tag, or write `{}{name} ... /{}`", tag.delim.open(), tag.delim.close())),
+                            .help(format!("remove this closing tag, or self-close the call: `{} {name} ... /{}`", tag.delim.open(), tag.delim.close())),
                         );
                     } else if let Some(pos) = stack.iter().rposition(|(t, _)| open_name(*t) == name)
                     {
@@ -559,7 +559,7 @@ impl Expander<'_> {
                     } else {
                         let help = match stack.last() {
                             Some((t, _)) => format!(
-                                "the innermost open shortcode here is `{}`; close it with {}/{} {}",
+                                "the innermost open shortcode here is `{}`; close it with `{} /{} {}`",
                                 open_name(*t),
                                 tags[*t].delim.open(),
                                 open_name(*t),
@@ -675,7 +675,7 @@ fn close_end(tags: &[Tag], _open: &Tag, node: &Node) -> usize {
 
 fn unclosed(tag: &Tag, name: &str) -> SpanError {
     SpanError::new(tag.start, format!("shortcode `{name}` is never closed")).help(format!(
-        "add {}/{name}{} after its content, or self-close it: {} {name} /{}",
+        "add `{} /{name} {}` after its content, or self-close it: `{} {name} /{}`",
         tag.delim.open(),
         tag.delim.close(),
         tag.delim.open(),

@@ -62,19 +62,28 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
             format!("{url}/")
         };
     }
-    let content = content::load(root, &config.title, opts.drafts);
-    let templates = Templates::load(root, &config.theme);
-    let statics = templates::static_files(root, &config.theme);
-    let data = data::load(root);
-    let (content, mut templates, statics, data) = match (content, templates, statics, data) {
-        (Ok(c), Ok(t), Ok(s), Ok((d, warnings))) if !diags.has_errors() => {
+    // Every stage runs even when an earlier one found errors, so that one
+    // run reports all of them; only a theme that cannot load stops early.
+    let (content, content_diags) = content::load(root, &config.title, opts.drafts);
+    diags.extend(content_diags.0);
+    let data = match data::load(root) {
+        Ok((d, warnings)) => {
             diags.extend(warnings.0);
-            (c, t, s, d)
+            d
         }
-        (c, t, s, d) => {
-            for r in [c.err(), t.err(), s.err(), d.err()].into_iter().flatten() {
-                diags.extend(r.0);
-            }
+        Err(e) => {
+            diags.extend(e.0);
+            Dataset::default()
+        }
+    };
+    let statics = templates::static_files(root, &config.theme).unwrap_or_else(|e| {
+        diags.extend(e.0);
+        BTreeMap::new()
+    });
+    let mut templates = match Templates::load(root, &config.theme) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.extend(e.0);
             diags.sort();
             return Err(diags);
         }
