@@ -13,5 +13,6 @@ pub mod data;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod scaffold;
 pub mod site;
 pub mod templates;

@@ -48,15 +48,44 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
-        /// Treat warnings (broken links, ...) as errors.
+        /// Treat warnings (broken links, blameless findings, ...) as errors.
         #[arg(long)]
         strict: bool,
+    },
+    /// Create a new file from a template.
+    #[command(subcommand)]
+    New(New),
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Write content/postmortems/ID.md: the sections of a blameless review,
+    /// with the timeline pre-filled from the incident's snapshot. Never
+    /// overwrites an existing file.
+    Postmortem {
+        /// Incident id, as in data/incidents/YYYY/ID.yaml.
+        id: String,
+        /// Site root: the folder holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (opts, strict) = match cli.command {
+        Command::New(New::Postmortem { id, root }) => {
+            return match opsbook::scaffold::new_postmortem(&root, &id) {
+                Ok(path) => {
+                    eprintln!("wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprint!("{diags}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Build {
             root,
             out,

@@ -1,0 +1,172 @@
+//! `opsbook new postmortem <id>`: writes the skeleton of a blameless review
+//! for an incident, with the timeline pre-filled from its snapshot, into
+//! `content/postmortems/<id>.md`. Never overwrites an existing file.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::analyse;
+use crate::content::{CONTENT_DIR, POSTMORTEMS_DIR};
+use crate::data::{self, Id, Incident};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+
+/// Creates the narrative file and returns its path (relative to `root`).
+pub fn new_postmortem(root: &Path, id: &str) -> Result<PathBuf, Diagnostics> {
+    let Some(id) = Id::parse(id) else {
+        return Err(Diagnostic::error(format!("`{id}` is not an incident id"))
+            .help("ids are lowercase letters, digits and `-`, as in data/incidents/YYYY/<id>.yaml")
+            .into());
+    };
+    let (data, _) = data::load(root)?;
+    let Some(incident) = data.incident(&id) else {
+        let mut known: Vec<&str> = data
+            .incidents
+            .iter()
+            .rev()
+            .take(5)
+            .map(|i| i.id.as_str())
+            .collect();
+        known.sort_unstable();
+        return Err(Diagnostic::error(format!("no incident `{id}` in data/incidents/"))
+            .help(if known.is_empty() {
+                "there are no incidents yet: run `opsbook pull`, or add data/incidents/YYYY/<id>.yaml".to_string()
+            } else {
+                format!("the latest incidents are: {}", known.join(", "))
+            })
+            .into());
+    };
+    let rel = Path::new(CONTENT_DIR)
+        .join(POSTMORTEMS_DIR)
+        .join(format!("{id}.md"));
+    let path = root.join(&rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )))
+        })?;
+    }
+    // `create_new` refuses an existing file atomically: no check-then-write race.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            let d = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Diagnostic::error(format!(
+                    "{} already exists; not overwriting it",
+                    rel.display()
+                ))
+                .at(Location::file(&rel))
+                .help("edit the existing post-mortem, or delete it first to start over")
+            } else {
+                Diagnostic::error(format!("cannot write {}: {e}", rel.display()))
+            };
+            Diagnostics::from(d)
+        })?;
+    file.write_all(template(incident).as_bytes()).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(format!(
+            "cannot write {}: {e}",
+            rel.display()
+        )))
+    })?;
+    Ok(rel)
+}
+
+fn template(i: &Incident) -> String {
+    let times = analyse::incident_times(i);
+    let services: Vec<&str> = i.services.iter().map(Id::as_str).collect();
+    let mut timeline = String::new();
+    for t in &i.timeline {
+        // One line per entry; upstream text may span lines.
+        // Upstream text is untrusted, the narrative is not sanitised: escape
+        // its HTML so that a hostile timeline cannot smuggle markup in.
+        let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        timeline.push_str(&format!("- **{}**: {text}\n", analyse::utc_minute(t.at)));
+    }
+    if timeline.is_empty() {
+        timeline.push_str("- **YYYY-MM-DD HH:MM UTC**: ...\n");
+    }
+    let duration = times
+        .impact
+        .map_or_else(|| "still ongoing".to_string(), analyse::human_duration);
+    let detect = times
+        .time_to_detect
+        .map_or_else(|| "not recorded".to_string(), analyse::human_duration);
+    let title = i.title.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r#"---
+title: "{title}"
+incident: "{id}"
+---
+
+<!--
+Blameless review of incident {id} (S{sev}, {services}).
+Name roles and systems, never people: `opsbook check` warns on @handles.
+The incident's facts, timeline and corrective actions come from its
+snapshot; the sections below join them on the post-mortem page.
+-->
+
+## Summary
+
+What happened, in two or three sentences: which services ({services}), how
+long ({duration} of {impact}), and how it was fixed.
+
+## Customer impact
+
+Who was affected, what they could not do, and how many.
+
+## Detection
+
+How we found out (alert, customer report, ...) and how fast: {detect} after
+impact started. Could we have known sooner?
+
+## Timeline
+
+All times UTC. The page shows the snapshot's timeline; add context here.
+
+{timeline}
+## Root cause and contributing factors
+
+1. Why? ...
+2. Why? ...
+3. Why? ...
+4. Why? ...
+5. Why? ...
+
+## Resolution
+
+What restored service, and what made it take the time it took.
+
+## What went well
+
+-
+
+## What went wrong
+
+-
+
+## Where we got lucky
+
+-
+
+## Lessons learned
+
+-
+
+## Corrective actions
+
+Tracked in the incident's snapshot (`corrective_actions`): each with an
+issue link, an owner team and a due date.
+"#,
+        id = i.id,
+        sev = i.severity.number(),
+        services = services.join(", "),
+        impact = i.impact.as_str(),
+    )
+}
