@@ -83,10 +83,7 @@ fn template(i: &Incident) -> String {
         // Upstream text is untrusted, the narrative is not sanitised: escape
         // its HTML so that a hostile timeline cannot smuggle markup in.
         let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = text
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
+        let text = markdown_literal(&text);
         timeline.push_str(&format!("- **{}**: {text}\n", analyse::utc_minute(t.at)));
     }
     if timeline.is_empty() {
@@ -107,7 +104,7 @@ incident: "{id}"
 
 <!--
 Blameless review of incident {id} (S{sev}, {services}).
-Name roles and systems, never people: `opsbook check` warns on @handles.
+Name roles and systems, never people: `opsbook check` warns on user handles.
 The incident's facts, timeline and corrective actions come from its
 snapshot; the sections below join them on the post-mortem page.
 -->
@@ -169,4 +166,41 @@ issue link, an owner team and a due date.
         services = services.join(", "),
         impact = i.impact.as_str(),
     )
+}
+
+/// Upstream text as literal markdown text: no HTML, no links, no
+/// shortcodes, no emphasis can come out of it.
+fn markdown_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            '\\' | '[' | ']' | '(' | ')' | '*' | '_' | '`' | '!' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_text_stays_literal() {
+        let md = markdown_literal("[x](javascript:alert(1)) <b> {{< y >}} **z**");
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
+        assert_eq!(
+            html,
+            "<p>[x](javascript:alert(1)) &lt;b&gt; {{&lt; y &gt;}} **z**</p>\n"
+        );
+    }
 }

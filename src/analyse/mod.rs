@@ -56,14 +56,32 @@ pub fn counts_by_severity<'a>(incidents: impl IntoIterator<Item = &'a Incident>)
     counts
 }
 
-/// Public incidents grouped by year of start, newest year first, newest
-/// incident first within a year.
-pub fn public_by_year(data: &Dataset) -> Vec<(i32, Vec<&Incident>)> {
-    let mut years: BTreeMap<i32, Vec<&Incident>> = BTreeMap::new();
-    for i in data.public_incidents().rev() {
-        years.entry(i.started_at.year()).or_default().push(i);
+/// One year of the incident record.
+pub struct Year<'a> {
+    pub year: i32,
+    /// All incidents of the year by severity, confidential ones included.
+    pub counts: [usize; 4],
+    /// Public incidents, newest first.
+    pub public: Vec<&'a Incident>,
+}
+
+/// The record by year of start, newest year first. Counts include
+/// confidential incidents (numbers are not confidential); lists do not.
+pub fn by_year(data: &Dataset) -> Vec<Year<'_>> {
+    let mut years: BTreeMap<i32, Year<'_>> = BTreeMap::new();
+    for i in data.incidents.iter().rev() {
+        let y = i.started_at.year();
+        let year = years.entry(y).or_insert_with(|| Year {
+            year: y,
+            counts: [0; 4],
+            public: Vec::new(),
+        });
+        year.counts[i.severity as usize - 1] += 1;
+        if !i.confidential {
+            year.public.push(i);
+        }
     }
-    years.into_iter().rev().collect()
+    years.into_values().rev().collect()
 }
 
 pub fn severity_label(s: Severity) -> String {

@@ -10,3 +10,22 @@ mod validate;
 
 pub use load::{DATA_DIR, load};
 pub use model::*;
+
+/// Incident ids that have a snapshot file (`data/incidents/YYYY/<id>.yaml`),
+/// read from file names only. Lets other checks go on when the snapshots
+/// themselves have errors.
+pub fn incident_ids_on_disk(root: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let dir = root.join(DATA_DIR).join("incidents");
+    walkdir::WalkDir::new(dir)
+        .min_depth(2)
+        .max_depth(2)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".yaml")
+                .map(str::to_string)
+        })
+        .collect()
+}

@@ -66,9 +66,20 @@ pub fn check(root: &Path, data: &Dataset, content: &Content, config: &Config) ->
         // Only now read the file again, to point at the line.
         let file = &incident.origin.file;
         let source = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        // Find each hit in the file the way it was found in the text:
+        // case-insensitively, whole words, the n-th time for the n-th hit.
+        let in_file = find_people(&source, names);
+        let mut seen: Vec<String> = Vec::new();
         for text in texts {
             for (_, found) in find_people(text, names) {
-                let offset = source.find(&found).unwrap_or(0);
+                let key = found.to_lowercase();
+                let nth = seen.iter().filter(|s| **s == key).count();
+                seen.push(key.clone());
+                let offset = in_file
+                    .iter()
+                    .filter(|(_, f)| f.to_lowercase() == key)
+                    .nth(nth)
+                    .map_or(0, |(o, _)| *o);
                 diags.push(warning(&found, Location::at_offset(file, &source, offset)));
             }
         }

@@ -42,6 +42,8 @@ struct TimelineView {
 #[derive(Serialize)]
 struct ActionView {
     title: String,
+    /// The title holds a link of its own: the issue link goes beside it.
+    title_has_link: bool,
     url: Option<String>,
     status: &'static str,
     due: Option<String>,
@@ -191,16 +193,21 @@ impl<'a> Pages<'a> {
         let actions: Vec<ActionView> = i
             .corrective_actions
             .iter()
-            .map(|a| ActionView {
-                title: untrusted::inline(&a.title),
-                url: safe_link(&a.url),
-                status: match a.status {
-                    ActionStatus::Open => "open",
-                    ActionStatus::Closed => "closed",
-                },
-                due: a.due.map(|d| d.to_string()),
-                overdue: a.status == ActionStatus::Open && a.due.is_some_and(|d| d < self.as_of),
-                owner: a.owner.clone(),
+            .map(|a| {
+                let title = untrusted::inline(&a.title);
+                ActionView {
+                    title_has_link: title.contains("<a "),
+                    title,
+                    url: safe_link(&a.url),
+                    status: match a.status {
+                        ActionStatus::Open => "open",
+                        ActionStatus::Closed => "closed",
+                    },
+                    due: a.due.map(|d| d.to_string()),
+                    overdue: a.status == ActionStatus::Open
+                        && a.due.is_some_and(|d| d < self.as_of),
+                    owner: a.owner.clone(),
+                }
             })
             .collect();
         IncidentView {
@@ -257,14 +264,16 @@ impl<'a> Pages<'a> {
         struct Year {
             year: i32,
             counts: [usize; 4],
+            total: usize,
             incidents: Vec<IncidentSummary>,
         }
-        let years: Vec<Year> = analyse::public_by_year(self.data)
+        let years: Vec<Year> = analyse::by_year(self.data)
             .into_iter()
-            .map(|(year, list)| Year {
-                year,
-                counts: analyse::counts_by_severity(list.iter().copied()),
-                incidents: list.into_iter().map(|i| self.summary(i)).collect(),
+            .map(|y| Year {
+                year: y.year,
+                counts: y.counts,
+                total: y.counts.iter().sum(),
+                incidents: y.public.into_iter().map(|i| self.summary(i)).collect(),
             })
             .collect();
         let confidential = self
@@ -275,10 +284,7 @@ impl<'a> Pages<'a> {
             .count();
         let mut ctx = Context::new();
         ctx.insert("years", &years);
-        ctx.insert(
-            "counts",
-            &analyse::counts_by_severity(self.data.public_incidents()),
-        );
+        ctx.insert("counts", &analyse::counts_by_severity(&self.data.incidents));
         ctx.insert("public_count", &(self.data.incidents.len() - confidential));
         ctx.insert("confidential_count", &confidential);
         ctx.insert("severities", &severity_legend());
@@ -410,6 +416,18 @@ impl<'a> Pages<'a> {
     /// Atom feed of public post-mortems, newest first (at most 50 entries).
     pub fn atom(&self) -> String {
         let origin = self.config.origin_and_path();
+        // Atom ids must be absolute IRIs: without a host in base_url, use
+        // stable URNs instead of relative URLs.
+        let id_of = |path: &str| {
+            if origin.contains("://") {
+                format!("{origin}/{path}")
+            } else {
+                format!(
+                    "urn:opsbook:{}",
+                    path.trim_end_matches('/').replace('/', ":")
+                )
+            }
+        };
         let incidents: Vec<&Incident> = self.data.public_incidents().rev().take(50).collect();
         let updated = |i: &Incident| i.resolved_at.or(i.mitigated_at).unwrap_or(i.started_at);
         let feed_updated = incidents.iter().map(|i| updated(i)).max();
@@ -421,7 +439,7 @@ impl<'a> Pages<'a> {
             "  <title>{} – post-mortems</title>",
             escape_html(&self.config.title)
         );
-        let _ = writeln!(out, "  <id>{origin}/incidents/</id>");
+        let _ = writeln!(out, "  <id>{}</id>", id_of("incidents/"));
         let _ = writeln!(
             out,
             "  <link rel=\"self\" href=\"{origin}/incidents/atom.xml\"/>"
@@ -440,10 +458,10 @@ impl<'a> Pages<'a> {
                 .unwrap_or_default();
             let _ = write!(
                 out,
-                "  <entry>\n    <title>S{} {}</title>\n    <id>{origin}/incidents/{}/</id>\n    <link href=\"{origin}/incidents/{}/\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
+                "  <entry>\n    <title>S{} {}</title>\n    <id>{}</id>\n    <link href=\"{origin}/incidents/{}/\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
                 i.severity.number(),
                 escape_html(&i.title),
-                i.id,
+                id_of(&format!("incidents/{}/", i.id)),
                 i.id,
                 i.started_at.to_rfc3339(),
                 updated(i).to_rfc3339(),

@@ -66,14 +66,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     // run reports all of them; only a theme that cannot load stops early.
     let (content, content_diags) = content::load(root, &config.title, opts.drafts);
     diags.extend(content_diags.0);
-    let data = match data::load(root) {
+    let (data, data_ok) = match data::load(root) {
         Ok((d, warnings)) => {
             diags.extend(warnings.0);
-            d
+            (d, true)
         }
         Err(e) => {
             diags.extend(e.0);
-            Dataset::default()
+            (Dataset::default(), false)
         }
     };
     let statics = templates::static_files(root, &config.theme).unwrap_or_else(|e| {
@@ -96,7 +96,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
 
     // Post-mortem narratives join their incidents; they are rendered first
     // so that the incident pages can merge them.
+    // With broken snapshots every narrative would look orphaned: report the
+    // snapshot errors alone.
     let narratives = match render_narratives(&content, &data, &config, &templates) {
+        _ if !data_ok => {
+            diags.extend(orphan_narratives(root, &content).0);
+            BTreeMap::new()
+        }
         Ok((n, w)) => {
             diags.extend(w.0);
             n
@@ -165,7 +171,17 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let copied: Vec<Result<(), Diagnostic>> = content
         .files
         .par_iter()
-        .map(|rel| sink.copy(&content_dir.join(rel), rel))
+        .filter_map(|rel| match rel.strip_prefix(content::POSTMORTEMS_DIR) {
+            None => Some(sink.copy(&content_dir.join(rel), rel)),
+            // Files of a post-mortem bundle (`postmortems/<id>/x.svg`) go
+            // beside its incident's page, and only for public incidents.
+            Some(inner) => {
+                let (id, file) = inner.split_once('/')?;
+                let incident = Id::parse(id).and_then(|id| data.incident(&id))?;
+                (!incident.confidential)
+                    .then(|| sink.copy(&content_dir.join(rel), &format!("incidents/{id}/{file}")))
+            }
+        })
         .collect();
     files += copied.len();
     diags.extend(copied.into_iter().filter_map(Result::err));
@@ -381,6 +397,44 @@ pub fn root_or_cwd(root: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// When the snapshots have errors, narratives are only checked against the
+/// snapshot files that exist (nothing is rendered from broken data).
+fn orphan_narratives(root: &Path, content: &Content) -> Diagnostics {
+    let ids = data::incident_ids_on_disk(root);
+    let mut diags = Diagnostics::new();
+    for page in &content.narratives {
+        match page.front.incident.as_deref() {
+            Some(id) if ids.contains(id) => {}
+            Some(id) => diags.push(
+                Diagnostic::error(format!("post-mortem narrative for unknown incident `{id}`"))
+                    .at(incident_key(page))
+                    .help("the id must match a file data/incidents/YYYY/<id>.yaml"),
+            ),
+            None => diags.push(no_incident_key(page)),
+        }
+    }
+    diags
+}
+
+/// Where the `incident:` key of a narrative's front matter is.
+fn incident_key(page: &Page) -> Location {
+    let front = &page.source[..page.body_start];
+    let offset = front
+        .match_indices("incident")
+        .find(|(i, _)| {
+            (*i == 0 || front.as_bytes()[i - 1] == b'\n')
+                && front[i + 8..].trim_start().starts_with([':', '='])
+        })
+        .map_or(0, |(i, _)| i);
+    Location::at_offset(&page.file, &page.source, offset)
+}
+
+fn no_incident_key(page: &Page) -> Diagnostic {
+    Diagnostic::error("post-mortem narrative without `incident:`")
+        .at(Location::at_offset(&page.file, &page.source, 0))
+        .help("add `incident: \"<id>\"` to the front matter: the id of the incident in data/incidents/")
+}
+
 /// Renders `content/postmortems/*.md` for public incidents. A narrative
 /// whose `incident:` is missing or unknown is an error; one for a
 /// confidential incident is not rendered at all.
@@ -394,23 +448,17 @@ fn render_narratives(
         .narratives
         .par_iter()
         .map(|page| {
-            let at_key = || {
-                let offset = page.source[..page.body_start].find("incident:").unwrap_or(0);
-                Location::at_offset(&page.file, &page.source, offset)
-            };
             let Some(raw) = page.front.incident.as_deref() else {
-                return Err(Diagnostics::from(
-                    Diagnostic::error("post-mortem narrative without `incident:`")
-                        .at(Location::at_offset(&page.file, &page.source, 0))
-                        .help("add `incident: \"<id>\"` to the front matter: the id of the incident in data/incidents/"),
-                ));
+                return Err(Diagnostics::from(no_incident_key(page)));
             };
             let incident = Id::parse(raw).and_then(|id| data.incident(&id));
             let Some(incident) = incident else {
                 return Err(Diagnostics::from(
-                    Diagnostic::error(format!("post-mortem narrative for unknown incident `{raw}`"))
-                        .at(at_key())
-                        .help("the id must match a file data/incidents/YYYY/<id>.yaml"),
+                    Diagnostic::error(format!(
+                        "post-mortem narrative for unknown incident `{raw}`"
+                    ))
+                    .at(incident_key(page))
+                    .help("the id must match a file data/incidents/YYYY/<id>.yaml"),
                 ));
             };
             if incident.confidential {

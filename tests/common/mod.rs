@@ -308,3 +308,56 @@ pub fn page(title: &str, body: &str) -> String {
 pub fn weighted(title: &str, weight: i64, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\nweight: {weight}\n---\n{body}")
 }
+
+// ------------------------------------------------- added for tests/incidents.rs
+
+impl Site {
+    /// The site root as a string, for `--root`.
+    pub fn root_str(&self) -> &str {
+        self.root().to_str().expect("UTF-8 temp path")
+    }
+
+    /// Runs `opsbook ARGS` in the site root with changes to the environment:
+    /// `(name, Some(value))` sets a variable, `(name, None)` removes it.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsbook"));
+        cmd.args(args).current_dir(self.root());
+        for (name, value) in env {
+            match value {
+                Some(v) => cmd.env(name, v),
+                None => cmd.env_remove(name),
+            };
+        }
+        let out = cmd.output().expect("run the opsbook binary");
+        Output {
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `opsbook build --root ROOT --out ROOT/public EXTRA...` with changes
+    /// to the environment (see `run_env`).
+    pub fn build_env(&self, extra: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+        let out = self.public().to_str().expect("UTF-8 temp path").to_string();
+        let mut args = vec!["build", "--root", self.root_str(), "--out", &out];
+        args.extend_from_slice(extra);
+        self.run_env(&args, env)
+    }
+}
+
+/// Every element of a parsed document or fragment, with its attributes:
+/// `(element name, [(attribute name, value)])`.
+pub fn elements_with_attrs(html: &Html) -> Vec<(String, Vec<(String, String)>)> {
+    html.select(&selector("*"))
+        .map(|e| {
+            (
+                e.value().name().to_string(),
+                e.value()
+                    .attrs()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+            )
+        })
+        .collect()
+}
