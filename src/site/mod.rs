@@ -144,7 +144,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         }
     }
 
-    let extra = extra_outputs(&content, &config, &templates, &nav, &incident_pages);
+    let data_urls =
+        data_pages(&incident_pages, &templates, &content, &nav, &sink).unwrap_or_else(|d| {
+            diags.extend(d.0);
+            Vec::new()
+        });
+    let extra = extra_outputs(&content, &config, &templates, &nav, &data_urls);
     let mut files = 0;
     match extra {
         Ok(outputs) => {
@@ -193,7 +198,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     }
     sink.commit().map_err(Diagnostics::from)?;
     Ok(Report {
-        pages: content.pages.len(),
+        pages: content.pages.len() + data_urls.len(),
         files,
         diagnostics: diags,
         seconds: started.elapsed().as_secs_f64(),
@@ -319,7 +324,7 @@ fn extra_outputs(
     config: &Config,
     templates: &Templates,
     nav: &context::NavCache,
-    incident_pages: &incidents::Pages<'_>,
+    data_urls: &[String],
 ) -> Result<Vec<Output>, Diagnostics> {
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
@@ -363,11 +368,9 @@ fn extra_outputs(
             }
         }
     }
-    let (data_outputs, data_urls) = data_pages(incident_pages, templates, content, nav)?;
-    out.extend(data_outputs);
     out.push(Output {
         rel: "sitemap.xml".into(),
-        html: sitemap::render(content, config, &data_urls),
+        html: sitemap::render(content, config, data_urls),
     });
     if templates.has("404.html") {
         let ctx = context::not_found(content, config, nav);
@@ -493,17 +496,19 @@ fn render_narratives(
     }
 }
 
-/// Pages made from data: incidents, services, the feed. Returns them with
-/// their URLs (relative to the base path) for the sitemap.
+/// Pages made from data: incidents, services, the feed, rendered and
+/// written in parallel. Returns their URLs (relative to the base path) for
+/// the sitemap.
 fn data_pages(
     pages: &incidents::Pages<'_>,
     templates: &Templates,
     content: &Content,
     nav: &context::NavCache,
-) -> Result<(Vec<Output>, Vec<String>), Diagnostics> {
+    sink: &Sink,
+) -> Result<Vec<String>, Diagnostics> {
     let data = pages.data;
     if data.services.is_empty() && data.incidents.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Vec::new());
     }
     let shared = |mut ctx: tera::Context| {
         ctx.extend(context::chrome(content, pages.config.base_path(), nav));
@@ -540,32 +545,23 @@ fn data_pages(
             Box::new(move || pages.service_context(s)),
         ));
     }
-    let rendered: Vec<Result<Output, Diagnostic>> = jobs
-        .par_iter()
-        .map(|(url, template, ctx)| {
-            templates
-                .render(template, &shared(ctx()))
-                .map(|html| Output {
-                    rel: format!("{url}index.html"),
-                    html,
-                })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(rendered.len() + 1);
-    let mut diags = Diagnostics::new();
-    for r in rendered {
-        match r {
-            Ok(o) => out.push(o),
-            Err(d) => diags.push(d),
-        }
+    let mut diags = Diagnostics(
+        jobs.par_iter()
+            .filter_map(
+                |(url, template, ctx)| match templates.render(template, &shared(ctx())) {
+                    Ok(html) => sink
+                        .write(&format!("{url}index.html"), html.as_bytes())
+                        .err(),
+                    Err(d) => Some(d),
+                },
+            )
+            .collect(),
+    );
+    if let Err(d) = sink.write("incidents/atom.xml", pages.atom().as_bytes()) {
+        diags.push(d);
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    out.push(Output {
-        rel: "incidents/atom.xml".into(),
-        html: pages.atom(),
-    });
-    let urls = jobs.into_iter().map(|(url, _, _)| url).collect();
-    Ok((out, urls))
+    Ok(jobs.into_iter().map(|(url, _, _)| url).collect())
 }
