@@ -1341,7 +1341,9 @@ fn incident_index_is_grouped_by_year_newest_first() {
     );
     assert_eq!(
         select_text(&html, "p.confidential-note"),
-        ["1 confidential incident is not listed; it is included in the counts and in availability figures."]
+        [
+            "1 confidential incident is not listed; it is included in the counts and in availability figures."
+        ]
     );
     assert!(!all_text(&html).contains("Secret thing"));
 }
@@ -1875,4 +1877,30 @@ fn building_twice_gives_identical_output() {
         site.build_env(&[], &env).assert_success();
         assert_same_tree(&first, &site.output_tree());
     }
+}
+
+/// Handbook links to incident and service pages are checked against what
+/// the build publishes: a public post-mortem resolves, a confidential one
+/// does not exist (so the link is reported, and `--strict` fails).
+#[test]
+fn handbook_links_to_incident_pages_are_checked() {
+    let site = full_site();
+    Inc::new("17077", "2026-08-02T00:00:00Z")
+        .confidential()
+        .write(&site);
+    site.file(
+        "content/links.md",
+        &page(
+            "Links",
+            "[public](/incidents/17054/) [feed](/incidents/atom.xml) [web](/services/web/)\n\n[secret](/incidents/17077/)\n",
+        ),
+    );
+    let out = site.check_with(&[]);
+    out.assert_success()
+        .assert_stderr_has(&["content/links.md:6:", "/incidents/17077/"]);
+    let stderr = &out.stderr;
+    assert!(!stderr.contains("`/incidents/17054/`"), "{stderr}");
+    assert!(!stderr.contains("`/incidents/atom.xml`"), "{stderr}");
+    assert!(!stderr.contains("`/services/web/`"), "{stderr}");
+    site.check_with(&["--strict"]).assert_failure();
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
 use crate::content::{self, Content, Page};
@@ -129,10 +129,19 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     // Render and write every page in parallel; nothing is kept in memory
     // longer than it takes to write it.
     let nav = context::NavCache::new(&content, &base_path);
+    let targets = known_targets(&content, &statics, &data);
     let results: Vec<Result<Diagnostics, Diagnostics>> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| {
-            let (out, warnings) = render_page(&content, i, &config, &templates, &nav, &home_extra)?;
+            let (out, warnings) = render_page(
+                &content,
+                i,
+                &config,
+                &templates,
+                &nav,
+                &home_extra,
+                &targets,
+            )?;
             sink.write(&out.rel, out.html.as_bytes())
                 .map_err(Diagnostics::from)?;
             Ok(warnings)
@@ -213,6 +222,7 @@ fn render_page(
     templates: &Templates,
     nav: &context::NavCache,
     latest: &[incidents::IncidentSummary],
+    targets: &BTreeSet<String>,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
     let page = &content.pages[i];
     let url = format!("{}{}", config.base_path(), page.url);
@@ -222,7 +232,7 @@ fn render_page(
         warnings.push(link_warning(page, md, "no such page"));
     }
     for (target, written) in &rendered.internal_links {
-        if !link_resolves(content, target) {
+        if !link_resolves(content, targets, target) {
             warnings.push(link_warning(page, written, "no page or file at this path"));
         }
     }
@@ -300,7 +310,7 @@ fn link_warning(page: &Page, written: &str, why: &str) -> Diagnostic {
         .help("fix the path, or remove the link")
 }
 
-fn link_resolves(content: &Content, target: &str) -> bool {
+fn link_resolves(content: &Content, targets: &BTreeSet<String>, target: &str) -> bool {
     let path = target.split(['#', '?']).next().unwrap_or("");
     let key = path.trim_start_matches('/');
     let as_dir = if key.is_empty() || key.ends_with('/') {
@@ -308,14 +318,44 @@ fn link_resolves(content: &Content, target: &str) -> bool {
     } else {
         format!("{key}/")
     };
+    let dir_of_index = key.strip_suffix("index.html").unwrap_or(key);
     content.by_url.contains_key(&as_dir)
-        || content.by_url.contains_key(key.trim_end_matches("index.html"))
-        || content.files.iter().any(|f| f == key)
-        // Pages of later stages (incidents, services, feeds) and theme files
-        // are not content; links to them are checked by their own stages.
-        || ["incidents/", "services/", "availability/", "css/", "atom.xml", "sitemap.xml"]
-            .iter()
-            .any(|p| key.starts_with(p))
+        || content.by_url.contains_key(dir_of_index)
+        || targets.contains(key)
+        || targets.contains(&as_dir)
+        || targets.contains(dir_of_index)
+}
+
+/// Every path the build writes besides content pages (static files, pages
+/// made from data, aliases, feeds), for checking links before anything is
+/// rendered. A link to a confidential incident finds no page here.
+fn known_targets(
+    content: &Content,
+    statics: &BTreeMap<String, StaticFile>,
+    data: &Dataset,
+) -> BTreeSet<String> {
+    let mut t: BTreeSet<String> = statics.keys().cloned().collect();
+    t.extend(content.files.iter().cloned());
+    t.extend(["sitemap.xml", "404.html"].map(String::from));
+    for page in &content.pages {
+        t.extend(page.front.aliases.iter().map(|a| {
+            let a = a.trim_matches('/');
+            if a.is_empty() || a.ends_with(".html") {
+                a.to_string()
+            } else {
+                format!("{a}/")
+            }
+        }));
+    }
+    if !(data.services.is_empty() && data.incidents.is_empty()) {
+        t.extend(["incidents/", "services/", "incidents/atom.xml"].map(String::from));
+        t.extend(
+            data.public_incidents()
+                .map(|i| format!("incidents/{}/", i.id)),
+        );
+        t.extend(data.services.iter().map(|s| format!("services/{}/", s.id)));
+    }
+    t
 }
 
 /// Aliases, sitemap and 404 page.
