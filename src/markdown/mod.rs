@@ -243,6 +243,15 @@ fn unique_id(id: String, used: &mut HashSet<String>) -> String {
 }
 
 fn map_link<'a>(e: Event<'a>, links: &Links<'_>, out: &mut Rendered) -> Event<'a> {
+    map_destination(e, |url| rewrite_url(url, links, out))
+}
+
+/// Applies `f` to the destination of a link or image event; other events
+/// pass through.
+pub(crate) fn map_destination<'a>(
+    e: Event<'a>,
+    f: impl FnOnce(CowStr<'a>) -> CowStr<'a>,
+) -> Event<'a> {
     match e {
         Event::Start(Tag::Link {
             link_type,
@@ -251,7 +260,7 @@ fn map_link<'a>(e: Event<'a>, links: &Links<'_>, out: &mut Rendered) -> Event<'a
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: rewrite_url(dest_url, links, out),
+            dest_url: f(dest_url),
             title,
             id,
         }),
@@ -262,7 +271,7 @@ fn map_link<'a>(e: Event<'a>, links: &Links<'_>, out: &mut Rendered) -> Event<'a
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: rewrite_url(dest_url, links, out),
+            dest_url: f(dest_url),
             title,
             id,
         }),

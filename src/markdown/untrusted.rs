@@ -6,7 +6,7 @@
 //! through pulldown-cmark alone (which escapes text), so the common case
 //! skips the HTML parser. Anything with a `<` is cleaned by ammonia.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Options, Parser};
 
 /// Renders block markdown (summaries) to safe HTML.
 pub fn block(md: &str) -> String {
@@ -24,31 +24,7 @@ fn render(md: &str, inline: bool) -> String {
         md,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS,
     )
-    .map(|e| match e {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        e => e,
-    });
+    .map(|e| super::map_destination(e, safe_url));
     let mut html = String::with_capacity(md.len() + 16);
     pulldown_cmark::html::push_html(&mut html, parser);
     if md.contains('<') {
