@@ -450,7 +450,7 @@ impl Expander<'_> {
         }
         let mut errors = Vec::new();
         let tags = scan(text, &mut errors);
-        let nodes = self.build_tree(&tags, text.len(), &mut errors);
+        let nodes = self.build_tree(&tags, &mut errors);
         let mut out = Expanded {
             markdown: String::with_capacity(text.len() + text.len() / 4),
             html: Vec::new(),
@@ -474,7 +474,7 @@ impl Expander<'_> {
         }
     }
 
-    fn build_tree(&self, tags: &[Tag], len: usize, errors: &mut Vec<SpanError>) -> Vec<Node> {
+    fn build_tree(&self, tags: &[Tag], errors: &mut Vec<SpanError>) -> Vec<Node> {
         // Each frame: (tag index of the open tag, children so far).
         let mut stack: Vec<(usize, Vec<Node>)> = Vec::new();
         let mut top: Vec<Node> = Vec::new();
@@ -545,8 +545,6 @@ impl Expander<'_> {
                         for (t, _) in stack.drain(pos + 1..).rev() {
                             errors.push(unclosed(&tags[t], open_name(t)));
                         }
-                        let expected = stack.last().map(|(t, _)| open_name(*t)).unwrap_or("");
-                        let _ = expected;
                         let (t, kids) = stack.pop().expect("pos is in the stack");
                         push(
                             &mut stack,
@@ -585,7 +583,7 @@ impl Expander<'_> {
             };
             errors.push(unclosed(&tags[t], name));
         }
-        let _ = len;
+
         top
     }
 
@@ -605,7 +603,7 @@ impl Expander<'_> {
             let tag = &tags[node.tag];
             out.push_str(&text[pos..tag.start]);
             pos = match &node.inner {
-                Some(_) => close_end(tags, tag, node),
+                Some(_) => close_end(tags, node),
                 None => tag.end,
             };
             let (name, args) = match &tag.kind {
@@ -666,7 +664,7 @@ impl Expander<'_> {
 }
 
 /// Position after the closing tag of a paired node.
-fn close_end(tags: &[Tag], _open: &Tag, node: &Node) -> usize {
+fn close_end(tags: &[Tag], node: &Node) -> usize {
     let (_, inner_end, _) = node.inner.as_ref().expect("paired node");
     tags.iter()
         .find(|t| t.start == *inner_end)
