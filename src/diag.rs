@@ -93,6 +93,9 @@ pub struct Diagnostic {
     /// Where the problem is; `None` for problems without a source file
     /// (an unwritable output directory, say).
     pub location: Option<Location>,
+    /// Other places that explain the problem ("first defined here"),
+    /// each quoted under the main location.
+    pub labels: Vec<(Location, String)>,
     /// What the user should do about it.
     pub help: Option<String>,
 }
@@ -103,6 +106,7 @@ impl Diagnostic {
             level: Level::Error,
             message: message.into(),
             location: None,
+            labels: Vec::new(),
             help: None,
         }
     }
@@ -116,6 +120,12 @@ impl Diagnostic {
 
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
+        self
+    }
+
+    /// Adds a secondary location, e.g. the other origin of a collision.
+    pub fn label(mut self, location: Location, note: impl Into<String>) -> Self {
+        self.labels.push((location, note.into()));
         self
     }
 
@@ -138,36 +148,56 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{level}: {}", self.message)?;
         let mut gutter = 1;
         if let Some(loc) = &self.location {
-            if loc.line == 0 {
-                writeln!(f, "--> {}", loc.file.display())?;
-            } else {
-                let num = loc.line.to_string();
-                gutter = num.len();
-                let pad = " ".repeat(gutter);
-                writeln!(
-                    f,
-                    "{pad}--> {}:{}:{}",
-                    loc.file.display(),
-                    loc.line,
-                    loc.column
-                )?;
-                writeln!(f, "{pad} |")?;
-                writeln!(f, "{num} | {}", loc.source_line)?;
-                // The caret sits under the column; tabs keep their width.
-                let lead: String = loc
-                    .source_line
-                    .chars()
-                    .take(loc.column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                writeln!(f, "{pad} | {lead}^")?;
-            }
+            gutter = write_snippet(f, loc, None)?;
+        }
+        for (loc, note) in &self.labels {
+            gutter = gutter.max(write_snippet(f, loc, Some(note))?);
         }
         if let Some(help) = &self.help {
             writeln!(f, "{} = help: {help}", " ".repeat(gutter))?;
         }
         Ok(())
     }
+}
+
+/// Writes `--> file:line:col`, the quoted line and a caret (with `note`
+/// after it for secondary labels). Returns the gutter width used.
+fn write_snippet(
+    f: &mut fmt::Formatter<'_>,
+    loc: &Location,
+    note: Option<&str>,
+) -> Result<usize, fmt::Error> {
+    if loc.line == 0 {
+        match note {
+            Some(note) => writeln!(f, "--> {}: {note}", loc.file.display())?,
+            None => writeln!(f, "--> {}", loc.file.display())?,
+        }
+        return Ok(1);
+    }
+    let num = loc.line.to_string();
+    let gutter = num.len();
+    let pad = " ".repeat(gutter);
+    writeln!(
+        f,
+        "{pad}--> {}:{}:{}",
+        loc.file.display(),
+        loc.line,
+        loc.column
+    )?;
+    writeln!(f, "{pad} |")?;
+    writeln!(f, "{num} | {}", loc.source_line)?;
+    // The caret sits under the column; tabs keep their width.
+    let lead: String = loc
+        .source_line
+        .chars()
+        .take(loc.column.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    match note {
+        Some(note) => writeln!(f, "{pad} | {lead}- {note}")?,
+        None => writeln!(f, "{pad} | {lead}^")?,
+    }
+    Ok(gutter)
 }
 
 /// All diagnostics of a run, in a stable order (by file, line, column), so
@@ -268,5 +298,20 @@ mod tests {
         assert!(s.contains("2 |   {{< nope >}}"), "{s}");
         assert!(s.contains("  |   ^"), "{s}");
         assert!(s.contains("= help: known shortcodes"), "{s}");
+    }
+
+    #[test]
+    fn display_quotes_secondary_labels() {
+        let a = "aliases: [\"/x/\"]\n";
+        let d = Diagnostic::error("two pages claim /x/")
+            .at(Location::at_offset(Path::new("content/b.md"), a, 10))
+            .label(
+                Location::at_offset(Path::new("content/a.md"), a, 10),
+                "first claimed here",
+            );
+        let s = d.to_string();
+        assert!(s.contains("--> content/b.md:1:11"), "{s}");
+        assert!(s.contains("--> content/a.md:1:11"), "{s}");
+        assert!(s.contains("- first claimed here"), "{s}");
     }
 }
