@@ -2,17 +2,25 @@
 //! record into a static site.
 //!
 //! The code follows the pipeline, one module per stage:
-//! `config` + `content` (load) → `markdown` (render a page) → `templates`
-//! (lay it out) → `site` (run the whole build) → `output` (write `public/`
-//! atomically). `diag` carries errors of every stage to the user.
+//! `settings` (+ `config`) → `content` + `data` (load and validate) →
+//! `analyse` (figures) → `publish` (the public view: where "public" is
+//! decided) → `urls` (every output path, planned) → `render` (`markdown`,
+//! `templates`, feed, sitemap) → `output` (write `public/` atomically).
+//! `build` runs them in order; `diag` carries every stage's problems to
+//! the user.
 
 pub mod analyse;
+pub mod build;
 pub mod config;
 pub mod content;
 pub mod data;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod postmortem;
+pub mod publish;
+pub mod render;
 pub mod scaffold;
-pub mod site;
+pub mod settings;
 pub mod templates;
+pub mod urls;

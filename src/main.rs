@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use opsbook::build;
 use opsbook::diag::Diagnostics;
-use opsbook::site::{self, BuildOptions};
+use opsbook::settings::BuildOptions;
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +40,11 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// The instant that judges "overdue" (a date such as 2026-11-30, or
+        /// an RFC 3339 instant). Default: SOURCE_DATE_EPOCH, else the latest
+        /// incident time in data/.
+        #[arg(long, value_name = "WHEN")]
+        as_of: Option<String>,
     },
     /// Check everything `build` checks, writing nothing.
     Check {
@@ -51,6 +57,12 @@ enum Command {
         /// Treat warnings (broken links, blameless findings, ...) as errors.
         #[arg(long)]
         strict: bool,
+        /// Check against this base URL instead of opsbook.toml's.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// See `build --as-of`.
+        #[arg(long, value_name = "WHEN")]
+        as_of: Option<String>,
     },
     /// Create a new file from a template.
     #[command(subcommand)]
@@ -91,6 +103,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            as_of,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             (
@@ -99,6 +112,7 @@ fn main() -> ExitCode {
                     out: Some(out),
                     base_url,
                     drafts,
+                    as_of,
                 },
                 false,
             )
@@ -107,18 +121,21 @@ fn main() -> ExitCode {
             root,
             drafts,
             strict,
+            base_url,
+            as_of,
         } => (
             BuildOptions {
                 root,
                 out: None,
-                base_url: None,
+                base_url,
                 drafts,
+                as_of,
             },
             strict,
         ),
     };
     let checking = opts.out.is_none();
-    match site::build(&opts) {
+    match build::build(&opts) {
         Ok(report) => {
             let mut diags = report.diagnostics;
             if strict && !diags.is_empty() {

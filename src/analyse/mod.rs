@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
-use crate::data::{Dataset, Incident, Severity};
+use crate::data::{Dataset, Id, Incident, Severity};
 
 /// Derived times of one incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,42 +46,63 @@ pub fn utc_minute(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// Incidents per severity (all of them, confidential included: counts are
-/// not confidential).
-pub fn counts_by_severity<'a>(incidents: impl IntoIterator<Item = &'a Incident>) -> [usize; 4] {
-    let mut counts = [0; 4];
-    for i in incidents {
-        counts[i.severity as usize - 1] += 1;
-    }
-    counts
+/// Counts of the incident record. They include confidential incidents:
+/// numbers are not confidential, text is (see `publish`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// All incidents by severity (index 0 is S1).
+    pub by_severity: [usize; 4],
+    pub total: usize,
+    pub confidential: usize,
+    /// By year of start, newest first.
+    pub years: Vec<YearFigures>,
+    /// By service id, for every service in `services.yaml`.
+    pub per_service: BTreeMap<Id, ServiceFigures>,
 }
 
-/// One year of the incident record.
-pub struct Year<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearFigures {
     pub year: i32,
-    /// All incidents of the year by severity, confidential ones included.
     pub counts: [usize; 4],
-    /// Public incidents, newest first.
-    pub public: Vec<&'a Incident>,
 }
 
-/// The record by year of start, newest year first. Counts include
-/// confidential incidents (numbers are not confidential); lists do not.
-pub fn by_year(data: &Dataset) -> Vec<Year<'_>> {
-    let mut years: BTreeMap<i32, Year<'_>> = BTreeMap::new();
-    for i in data.incidents.iter().rev() {
-        let y = i.started_at.year();
-        let year = years.entry(y).or_insert_with(|| Year {
-            year: y,
-            counts: [0; 4],
-            public: Vec::new(),
-        });
-        year.counts[i.severity as usize - 1] += 1;
-        if !i.confidential {
-            year.public.push(i);
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceFigures {
+    pub counts: [usize; 4],
+    pub total: usize,
+    pub confidential: usize,
+}
+
+pub fn figures(data: &Dataset) -> Figures {
+    let mut f = Figures {
+        per_service: data
+            .services
+            .iter()
+            .map(|s| (s.id.clone(), ServiceFigures::default()))
+            .collect(),
+        ..Figures::default()
+    };
+    let mut years: BTreeMap<i32, [usize; 4]> = BTreeMap::new();
+    for i in &data.incidents {
+        let sev = i.severity as usize - 1;
+        f.by_severity[sev] += 1;
+        f.total += 1;
+        f.confidential += usize::from(i.confidential);
+        years.entry(i.started_at.year()).or_default()[sev] += 1;
+        for s in &i.services {
+            if let Some(sf) = f.per_service.get_mut(s) {
+                sf.counts[sev] += 1;
+                sf.total += 1;
+                sf.confidential += usize::from(i.confidential);
+            }
         }
     }
-    years.into_values().rev().collect()
+    f.years = years
+        .into_iter()
+        .rev()
+        .map(|(year, counts)| YearFigures { year, counts })
+        .collect();
+    f
 }
 
 pub fn severity_label(s: Severity) -> String {

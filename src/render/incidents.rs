@@ -1,29 +1,21 @@
-//! Incident pages: the public post-mortems (`/incidents/<id>/`), the
-//! incident index (`/incidents/`), service pages (`/services/<id>/`) and the
-//! Atom feed of post-mortems.
+//! Views of the incident record for templates: the public post-mortems
+//! (`/incidents/<id>/`), the incident index (`/incidents/`) and the service
+//! pages (`/services/`, `/services/<id>/`).
 //!
-//! Confidential incidents never reach this module's output: every view is
-//! built from `Dataset::public_incidents`, and confidential ones appear only
-//! as numbers. Upstream text is rendered by `markdown::untrusted`.
+//! Built from the public view only: confidential incidents exist here as
+//! numbers in `Figures`, never as text. Upstream text is rendered by
+//! `markdown::untrusted`; durations and times are formatted here.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tera::Context;
 
 use crate::analyse::{self, IncidentTimes};
 use crate::config::Config;
-use crate::data::{ActionStatus, Dataset, Id, Incident, Service, Severity};
-use crate::markdown::shortcode::escape_html;
-use crate::markdown::untrusted;
-
-/// A post-mortem narrative rendered from `content/postmortems/<id>.md`.
-pub struct Narrative {
-    pub title: String,
-    pub html: String,
-}
+use crate::data::{ActionStatus, Id, Severity};
+use crate::markdown::{Rendered, untrusted};
+use crate::postmortem::{self, Facts};
+use crate::publish::{PublicIncident, PublicService, PublicSite};
+use crate::urls;
 
 #[derive(Serialize, Clone)]
 pub struct ServiceRef {
@@ -57,8 +49,8 @@ struct SectionView {
     id: &'static str,
     title: String,
     /// Which structured part the template adds: "summary", "impact",
-    /// "detection", "timeline", "root_cause", "actions" or "" (text only).
-    kind: &'static str,
+    /// "detection", "timeline", "root_cause", "actions" or "none" (text only).
+    kind: Facts,
     /// The narrative's text for this section (trusted repository content).
     html: String,
 }
@@ -100,57 +92,19 @@ struct IncidentView {
     sections: Vec<SectionView>,
 }
 
-pub struct Pages<'a> {
-    pub data: &'a Dataset,
+pub struct Views<'a> {
+    pub public: &'a PublicSite<'a>,
     pub config: &'a Config,
-    pub narratives: &'a BTreeMap<Id, Narrative>,
-    /// "Now" for overdue marks: derived from the data, so that output
-    /// depends only on the inputs (see `as_of`).
-    pub as_of: NaiveDate,
-}
-
-/// The reference date for "overdue": `SOURCE_DATE_EPOCH` when set (the
-/// reproducible-builds convention), else the latest time in the data.
-pub fn as_of(data: &Dataset) -> NaiveDate {
-    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
-    {
-        return t.date_naive();
-    }
-    data.incidents
-        .iter()
-        .flat_map(|i| {
-            [
-                Some(i.started_at),
-                i.detected_at,
-                i.mitigated_at,
-                i.resolved_at,
-            ]
-        })
-        .chain(data.maintenance.iter().map(|m| Some(m.end)))
-        .flatten()
-        .max()
-        .map_or(NaiveDate::MIN, |t| t.date_naive())
-}
-
-pub fn incident_url(base: &str, id: &Id) -> String {
-    format!("{base}incidents/{id}/")
-}
-
-pub fn service_url(base: &str, id: &Id) -> String {
-    format!("{base}services/{id}/")
 }
 
 /// Only http(s) links from upstream are published.
 fn safe_link(url: &Option<String>) -> Option<String> {
     url.as_deref()
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .filter(|u| urls::is_safe_external(u))
         .map(str::to_string)
 }
 
-impl<'a> Pages<'a> {
+impl<'a> Views<'a> {
     fn base(&self) -> &str {
         self.config.base_path()
     }
@@ -159,22 +113,19 @@ impl<'a> Pages<'a> {
         ServiceRef {
             id: id.to_string(),
             name: self
-                .data
+                .public
                 .service(id)
-                .map_or_else(|| id.to_string(), |s| s.name.clone()),
-            url: service_url(self.base(), id),
+                .map_or_else(|| id.to_string(), |s| s.service.name.clone()),
+            url: format!("{}{}", self.base(), urls::service(id)),
         }
     }
 
-    pub fn summary(&self, i: &Incident) -> IncidentSummary {
-        debug_assert!(
-            !i.confidential,
-            "confidential incidents are never summarised"
-        );
+    pub fn summary(&self, p: &PublicIncident<'_>) -> IncidentSummary {
+        let i = p.incident();
         let times = analyse::incident_times(i);
         IncidentSummary {
             id: i.id.to_string(),
-            url: incident_url(self.base(), &i.id),
+            url: format!("{}{}", self.base(), urls::incident(&i.id)),
             title: i.title.clone(),
             severity: i.severity.number(),
             status: i.status.as_str(),
@@ -184,11 +135,13 @@ impl<'a> Pages<'a> {
             duration: times.impact.map(analyse::human_duration),
             root_cause: i.root_cause.clone(),
             services: i.services.iter().map(|s| self.service_ref(s)).collect(),
-            has_postmortem: self.narratives.contains_key(&i.id),
+            has_postmortem: p.narrative.is_some(),
         }
     }
 
-    fn view(&self, i: &Incident) -> IncidentView {
+    fn view(&self, p: &PublicIncident<'_>, narrative: Option<&Rendered>) -> IncidentView {
+        let i = p.incident();
+        let as_of = self.public.as_of.date_naive();
         let times: IncidentTimes = analyse::incident_times(i);
         let actions: Vec<ActionView> = i
             .corrective_actions
@@ -204,14 +157,13 @@ impl<'a> Pages<'a> {
                         ActionStatus::Closed => "closed",
                     },
                     due: a.due.map(|d| d.to_string()),
-                    overdue: a.status == ActionStatus::Open
-                        && a.due.is_some_and(|d| d < self.as_of),
+                    overdue: a.status == ActionStatus::Open && a.due.is_some_and(|d| d < as_of),
                     owner: a.owner.clone(),
                 }
             })
             .collect();
         IncidentView {
-            summary: self.summary(i),
+            summary: self.summary(p),
             severity_text: i.severity.describe(),
             started: analyse::utc_minute(i.started_at),
             detected: i.detected_at.map(analyse::utc_minute),
@@ -237,23 +189,23 @@ impl<'a> Pages<'a> {
                 .collect(),
             overdue_actions: actions.iter().filter(|a| a.overdue).count(),
             actions,
-            sections: sections(self.narratives.get(&i.id)),
+            sections: sections(narrative),
         }
     }
 
     /// The context of `/incidents/<id>/`.
-    pub fn incident_context(&self, i: &Incident) -> Context {
+    pub fn incident_context(
+        &self,
+        p: &PublicIncident<'_>,
+        narrative: Option<&Rendered>,
+    ) -> Context {
+        let i = p.incident();
         let mut ctx = Context::new();
-        ctx.insert("incident", &self.view(i));
-        ctx.insert("as_of", &self.as_of.to_string());
+        ctx.insert("incident", &self.view(p, narrative));
+        ctx.insert("as_of", &self.public.as_of.date_naive().to_string());
         ctx.insert(
             "page",
-            &page_meta(
-                self.config,
-                &i.title,
-                &format!("incidents/{}/", i.id),
-                "incident",
-            ),
+            &page_meta(self.config, &i.title, &urls::incident(&i.id), "incident"),
         );
         ctx
     }
@@ -267,49 +219,43 @@ impl<'a> Pages<'a> {
             total: usize,
             incidents: Vec<IncidentSummary>,
         }
-        let years: Vec<Year> = analyse::by_year(self.data)
-            .into_iter()
+        let public = self.public;
+        let years: Vec<Year> = public
+            .years
+            .iter()
             .map(|y| Year {
                 year: y.year,
                 counts: y.counts,
                 total: y.counts.iter().sum(),
-                incidents: y.public.into_iter().map(|i| self.summary(i)).collect(),
+                incidents: y
+                    .incidents
+                    .iter()
+                    .map(|&k| self.summary(&public.incidents[k]))
+                    .collect(),
             })
             .collect();
-        let confidential = self
-            .data
-            .incidents
-            .iter()
-            .filter(|i| i.confidential)
-            .count();
+        let f = &public.figures;
         let mut ctx = Context::new();
         ctx.insert("years", &years);
-        ctx.insert("counts", &analyse::counts_by_severity(&self.data.incidents));
-        ctx.insert("public_count", &(self.data.incidents.len() - confidential));
-        ctx.insert("confidential_count", &confidential);
+        ctx.insert("counts", &f.by_severity);
+        ctx.insert("public_count", &(f.total - f.confidential));
+        ctx.insert("confidential_count", &f.confidential);
         ctx.insert("severities", &severity_legend());
         ctx.insert(
             "page",
-            &page_meta(self.config, "Incidents", "incidents/", "incidents"),
+            &page_meta(self.config, "Incidents", urls::INCIDENTS, "incidents"),
         );
         ctx
     }
 
     /// The context of `/services/<id>/`.
-    pub fn service_context(&self, s: &Service) -> Context {
-        let incidents: Vec<IncidentSummary> = self
-            .data
-            .public_incidents()
-            .rev()
-            .filter(|i| i.services.contains(&s.id))
-            .map(|i| self.summary(i))
-            .collect();
-        let confidential = self
-            .data
+    pub fn service_context(&self, ps: &PublicService<'_>) -> Context {
+        let s = ps.service;
+        let incidents: Vec<IncidentSummary> = ps
             .incidents
             .iter()
-            .filter(|i| i.confidential && i.services.contains(&s.id))
-            .count();
+            .map(|&k| self.summary(&self.public.incidents[k]))
+            .collect();
         #[derive(Serialize)]
         struct ServiceView<'a> {
             id: &'a str,
@@ -340,25 +286,12 @@ impl<'a> Pages<'a> {
                 ),
             },
         );
-        ctx.insert(
-            "counts",
-            &analyse::counts_by_severity(
-                self.data
-                    .incidents
-                    .iter()
-                    .filter(|i| i.services.contains(&s.id)),
-            ),
-        );
+        ctx.insert("counts", &ps.figures.counts);
         ctx.insert("incidents", &incidents);
-        ctx.insert("confidential_count", &confidential);
+        ctx.insert("confidential_count", &ps.figures.confidential);
         ctx.insert(
             "page",
-            &page_meta(
-                self.config,
-                &s.name,
-                &format!("services/{}/", s.id),
-                "service",
-            ),
+            &page_meta(self.config, &s.name, &urls::service(&s.id), "service"),
         );
         ctx
     }
@@ -376,101 +309,32 @@ impl<'a> Pages<'a> {
             incidents: usize,
         }
         let rows: Vec<Row> = self
-            .data
+            .public
             .services
             .iter()
-            .map(|s| Row {
+            .map(|ps| (ps.service, ps.figures.total))
+            .map(|(s, total)| Row {
                 id: s.id.to_string(),
                 name: s.name.clone(),
-                url: service_url(self.base(), &s.id),
+                url: format!("{}{}", self.base(), urls::service(&s.id)),
                 weight: s.weight,
                 target: format!("{}", s.target),
                 team: s.team.clone(),
-                incidents: self
-                    .data
-                    .incidents
-                    .iter()
-                    .filter(|i| i.services.contains(&s.id))
-                    .count(),
+                incidents: total,
             })
             .collect();
         let mut ctx = Context::new();
         ctx.insert("services", &rows);
         ctx.insert(
             "page",
-            &page_meta(self.config, "Services", "services/", "services"),
+            &page_meta(self.config, "Services", urls::SERVICES, "services"),
         );
         ctx
     }
 
     /// Latest public incidents, newest first, for the home page.
     pub fn latest(&self, n: usize) -> Vec<IncidentSummary> {
-        self.data
-            .public_incidents()
-            .rev()
-            .take(n)
-            .map(|i| self.summary(i))
-            .collect()
-    }
-
-    /// Atom feed of public post-mortems, newest first (at most 50 entries).
-    pub fn atom(&self) -> String {
-        let origin = self.config.origin_and_path();
-        // Atom ids must be absolute IRIs: without a host in base_url, use
-        // stable URNs instead of relative URLs.
-        let id_of = |path: &str| {
-            if origin.contains("://") {
-                format!("{origin}/{path}")
-            } else {
-                format!(
-                    "urn:opsbook:{}",
-                    path.trim_end_matches('/').replace('/', ":")
-                )
-            }
-        };
-        let incidents: Vec<&Incident> = self.data.public_incidents().rev().take(50).collect();
-        let updated = |i: &Incident| i.resolved_at.or(i.mitigated_at).unwrap_or(i.started_at);
-        let feed_updated = incidents.iter().map(|i| updated(i)).max();
-        let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
-        );
-        let _ = writeln!(
-            out,
-            "  <title>{} – post-mortems</title>",
-            escape_html(&self.config.title)
-        );
-        let _ = writeln!(out, "  <id>{}</id>", id_of("incidents/"));
-        let _ = writeln!(
-            out,
-            "  <link rel=\"self\" href=\"{origin}/incidents/atom.xml\"/>"
-        );
-        let _ = writeln!(out, "  <link href=\"{origin}/incidents/\"/>");
-        if let Some(t) = feed_updated {
-            let _ = writeln!(out, "  <updated>{}</updated>", t.to_rfc3339());
-        } else {
-            out.push_str("  <updated>1970-01-01T00:00:00+00:00</updated>\n");
-        }
-        for i in incidents {
-            let summary = i
-                .summary
-                .as_deref()
-                .map(untrusted::block)
-                .unwrap_or_default();
-            let _ = write!(
-                out,
-                "  <entry>\n    <title>S{} {}</title>\n    <id>{}</id>\n    <link href=\"{origin}/incidents/{}/\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
-                i.severity.number(),
-                escape_html(&i.title),
-                id_of(&format!("incidents/{}/", i.id)),
-                i.id,
-                i.started_at.to_rfc3339(),
-                updated(i).to_rfc3339(),
-                escape_html(&self.config.title),
-                escape_html(&summary),
-            );
-        }
-        out.push_str("</feed>\n");
-        out
+        self.public.latest(n).map(|p| self.summary(p)).collect()
     }
 }
 
@@ -509,66 +373,19 @@ fn severity_legend() -> Vec<SeverityLegend> {
         .collect()
 }
 
-/// The sections of a blameless review, in order: (id, title, structured
-/// part, words that identify a narrative heading as this section).
-const REVIEW_ORDER: &[(&str, &str, &str, &[&str])] = &[
-    ("summary", "Summary", "summary", &["summary", "overview"]),
-    ("impact", "Customer impact", "impact", &["impact"]),
-    (
-        "detection",
-        "Detection",
-        "detection",
-        &["detection", "detect"],
-    ),
-    ("timeline", "Timeline", "timeline", &["timeline"]),
-    (
-        "root-cause",
-        "Root cause and contributing factors",
-        "root_cause",
-        &["root cause", "contributing", "whys", "cause"],
-    ),
-    (
-        "resolution",
-        "Resolution",
-        "",
-        &["resolution", "recovery", "remediation"],
-    ),
-    ("went-well", "What went well", "", &["went well"]),
-    (
-        "went-wrong",
-        "What went wrong",
-        "",
-        &["went wrong", "could have gone better"],
-    ),
-    ("lucky", "Where we got lucky", "", &["lucky", "luck"]),
-    (
-        "lessons",
-        "Lessons learned",
-        "",
-        &["lesson", "learned", "learnings"],
-    ),
-    (
-        "actions",
-        "Corrective actions",
-        "actions",
-        &["corrective", "action", "follow-up"],
-    ),
-];
-
-/// Splits a narrative at its `<h2>` headings and files each part under a
-/// review section; parts that match none come last under their own title.
-fn sections(narrative: Option<&Narrative>) -> Vec<SectionView> {
-    let mut matched: Vec<String> = vec![String::new(); REVIEW_ORDER.len()];
-    let mut titles: Vec<Option<String>> = vec![None; REVIEW_ORDER.len()];
+/// Files a narrative's parts under the review sections of
+/// `postmortem::SECTIONS`, in review order; parts that match none come last
+/// under their own title.
+fn sections(narrative: Option<&Rendered>) -> Vec<SectionView> {
+    let table = postmortem::SECTIONS;
+    let mut matched: Vec<String> = vec![String::new(); table.len()];
+    let mut titles: Vec<Option<String>> = vec![None; table.len()];
     let mut others: Vec<SectionView> = Vec::new();
     if let Some(n) = narrative {
         for (title, html) in split_h2(&n.html) {
-            let lower = title.as_deref().unwrap_or("").to_lowercase();
             let slot = match &title {
                 None => Some(0), // text before the first heading: the summary
-                Some(_) => REVIEW_ORDER
-                    .iter()
-                    .position(|(_, _, _, words)| words.iter().any(|w| lower.contains(w))),
+                Some(t) => postmortem::classify(t),
             };
             match slot {
                 Some(k) => {
@@ -580,20 +397,20 @@ fn sections(narrative: Option<&Narrative>) -> Vec<SectionView> {
                 None => others.push(SectionView {
                     id: "",
                     title: title.unwrap_or_default(),
-                    kind: "",
+                    kind: Facts::None,
                     html,
                 }),
             }
         }
     }
-    let mut out: Vec<SectionView> = REVIEW_ORDER
+    let mut out: Vec<SectionView> = table
         .iter()
         .zip(matched.into_iter().zip(titles))
-        .filter(|((_, _, kind, _), (html, _))| !kind.is_empty() || !html.trim().is_empty())
-        .map(|((id, title, kind, _), (html, t))| SectionView {
-            id,
-            title: t.unwrap_or_else(|| title.to_string()),
-            kind,
+        .filter(|(sec, (html, _))| sec.facts.always_shown() || !html.trim().is_empty())
+        .map(|(sec, (html, t))| SectionView {
+            id: sec.id,
+            title: t.unwrap_or_else(|| sec.title.to_string()),
+            kind: sec.facts,
             html,
         })
         .collect();
@@ -652,9 +469,9 @@ mod tests {
 
     #[test]
     fn narrative_sections_follow_review_order() {
-        let n = Narrative {
-            title: "t".into(),
+        let n = Rendered {
             html: "<p>intro</p>\n<h2 id=\"lessons\">Lessons<a class=\"anchor\" href=\"#l\">#</a></h2><p>L</p><h2 id=\"x\">Root cause</h2><p>R</p><h2 id=\"y\">Extra notes</h2><p>E</p>".into(),
+            ..Rendered::default()
         };
         let s = sections(Some(&n));
         let ids: Vec<_> = s.iter().map(|s| (s.id, s.title.as_str())).collect();

@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
-use crate::config::Config;
-use crate::content::Content;
-use crate::data::{Dataset, Incident};
+use crate::data::Incident;
 use crate::diag::{Diagnostic, Diagnostics, Location};
+
+use super::PublicSite;
 
 /// Finds person references in `text`: `(byte offset, what was found)`.
 pub fn find_people(text: &str, names: &[String]) -> Vec<(usize, String)> {
@@ -55,10 +55,10 @@ fn warning(found: &str, loc: Location) -> Diagnostic {
         .help("blameless reviews name roles and systems (the incident manager, the on-call engineer, the deploy pipeline), never people")
 }
 
-pub fn check(root: &Path, data: &Dataset, content: &Content, config: &Config) -> Diagnostics {
-    let names = &config.blameless.names;
+/// Checks what will be published, and nothing else.
+pub fn check(root: &Path, public: &PublicSite<'_>, names: &[String]) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for incident in data.public_incidents() {
+    for incident in public.incidents.iter().map(|p| p.incident()) {
         let texts = incident_texts(incident);
         if texts.iter().all(|t| find_people(t, names).is_empty()) {
             continue;
@@ -84,18 +84,7 @@ pub fn check(root: &Path, data: &Dataset, content: &Content, config: &Config) ->
             }
         }
     }
-    for page in &content.narratives {
-        let Some(id) = page
-            .front
-            .incident
-            .as_deref()
-            .and_then(crate::data::Id::parse)
-        else {
-            continue;
-        };
-        if data.incident(&id).is_none_or(|i| i.confidential) {
-            continue;
-        }
+    for page in public.incidents.iter().filter_map(|p| p.narrative) {
         for (offset, found) in find_people(page.body(), names) {
             diags.push(warning(
                 &found,

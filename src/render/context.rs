@@ -240,19 +240,19 @@ pub struct DataNav {
 }
 
 /// Header entries for the pages made from data, when there is data.
-pub fn data_nav(data: &crate::data::Dataset, base: &str) -> Vec<DataNav> {
-    if data.services.is_empty() && data.incidents.is_empty() {
+pub fn data_nav(has_record: bool, base: &str) -> Vec<DataNav> {
+    if !has_record {
         return Vec::new();
     }
     vec![
         DataNav {
             title: "Incidents",
-            url: format!("{base}incidents/"),
+            url: format!("{base}{}", crate::urls::INCIDENTS),
             kinds: &["incidents", "incident"],
         },
         DataNav {
             title: "Services",
-            url: format!("{base}services/"),
+            url: format!("{base}{}", crate::urls::SERVICES),
             kinds: &["services", "service"],
         },
     ]

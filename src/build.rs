@@ -1,0 +1,106 @@
+//! Build: runs the pipeline once, start to finish, and nothing else.
+//!
+//! settings → content + data (load) → analyse (figures) → publish (the
+//! public view) → urls (the plan) → render → sink (disk, or nothing for
+//! `check`). Every stage runs even when an earlier one found problems, so
+//! one run reports all of them; only a theme that cannot load stops early.
+//! The sink commits only when the whole run is free of errors.
+
+use std::time::Instant;
+
+use crate::analyse;
+use crate::content;
+use crate::data::{self, Dataset};
+use crate::diag::Diagnostics;
+use crate::output::Sink;
+use crate::publish::{self, PublicSite};
+use crate::render::{self, Renderer};
+use crate::settings::{BuildOptions, Settings};
+use crate::templates::{self, Templates};
+use crate::urls;
+
+#[derive(Debug)]
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    /// Warnings (errors make the build fail instead).
+    pub diagnostics: Diagnostics,
+    pub seconds: f64,
+}
+
+pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
+    let started = Instant::now();
+    let (settings, mut diags) = Settings::new(opts)?;
+    let root = &settings.root;
+    let config = &settings.config;
+
+    let (content, content_diags) = content::load(root, &config.title, settings.drafts);
+    diags.extend(content_diags.0);
+    let (data, data_ok) = match data::load(root) {
+        Ok((d, warnings)) => {
+            diags.extend(warnings.0);
+            (d, true)
+        }
+        Err(e) => {
+            diags.extend(e.0);
+            (Dataset::default(), false)
+        }
+    };
+    let statics = templates::static_files(root, &config.theme).unwrap_or_else(|e| {
+        diags.extend(e.0);
+        Default::default()
+    });
+    let mut templates = match Templates::load(root, &config.theme) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.extend(e.0);
+            diags.sort();
+            return Err(diags);
+        }
+    };
+
+    let as_of = settings.as_of.resolve(&data);
+    let figures = analyse::figures(&data);
+    // With broken snapshots a narrative's incident may be missing from the
+    // data only because its file failed to load: do not call it an orphan.
+    let broken_ids = if data_ok {
+        Default::default()
+    } else {
+        data::incident_ids_on_disk(root)
+    };
+    let public = PublicSite::new(&content, &data, figures, as_of, &broken_ids, &mut diags);
+    diags.extend(publish::blameless::check(root, &public, &config.blameless.names).0);
+
+    let (plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
+    diags.extend(plan_diags.0);
+
+    let base_path = config.base_path().to_string();
+    templates.set_global("config", &render::context::config(config));
+    templates.set_global("base_path", &base_path);
+    templates.set_global(
+        "data_nav",
+        &render::context::data_nav(public.has_record, &base_path),
+    );
+
+    // Already failing: render to find the remaining problems, write nothing.
+    let sink = match &settings.out {
+        Some(out) if !diags.has_errors() => Sink::staging(out).map_err(Diagnostics::from)?,
+        _ => Sink::Discard,
+    };
+    let renderer = Renderer::new(&public, &plan, config, &templates, root);
+    let (counts, render_diags) = renderer.run(&sink);
+    diags.extend(render_diags.0);
+
+    diags.sort();
+    if diags.has_errors() {
+        sink.abort();
+        return Err(diags);
+    }
+    sink.commit().map_err(Diagnostics::from)?;
+    Ok(Report {
+        pages: counts.pages,
+        files: counts.files,
+        diagnostics: diags,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,249 @@
+//! Publish: the confidentiality boundary. Builds, once per build, the public
+//! view of the site — the only thing `urls` and `render` ever see.
+//!
+//! Where "public" is decided: `PublicSite::new`. A confidential incident
+//! becomes a number in `Figures` and nothing else; its text, narrative and
+//! bundle files are not reachable from a `PublicSite`. Narratives join their
+//! incidents here (`incident:` in the front matter), and the rules that keep
+//! that join unambiguous are enforced here: one narrative per incident, a
+//! bundle folder named after its incident, no narrative for an unknown id.
+
+pub mod blameless;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::analyse::{Figures, ServiceFigures};
+use crate::content::{Content, POSTMORTEMS_DIR, Page};
+use crate::data::{Dataset, Id, Incident, Service};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+
+/// An incident that may be published, with its narrative and bundle files.
+/// Only `PublicSite::new` makes one, and only from a non-confidential
+/// incident.
+pub struct PublicIncident<'a> {
+    incident: &'a Incident,
+    /// `content/postmortems/<id>.md` or `<id>/index.md`.
+    pub narrative: Option<&'a Page>,
+    /// Files of the narrative's bundle, as content-relative paths
+    /// (`postmortems/<id>/diagram.svg`), published beside the post-mortem.
+    pub bundle: Vec<&'a str>,
+}
+
+impl<'a> PublicIncident<'a> {
+    pub fn incident(&self) -> &'a Incident {
+        self.incident
+    }
+
+    pub fn id(&self) -> &'a Id {
+        &self.incident.id
+    }
+}
+
+pub struct PublicService<'a> {
+    pub service: &'a Service,
+    /// Counts of all its incidents, confidential ones included.
+    pub figures: ServiceFigures,
+    /// Indices into `PublicSite::incidents`, newest first.
+    pub incidents: Vec<usize>,
+}
+
+pub struct PublicYear {
+    pub year: i32,
+    /// All incidents of the year by severity, confidential ones included.
+    pub counts: [usize; 4],
+    /// Indices into `PublicSite::incidents`, newest first.
+    pub incidents: Vec<usize>,
+}
+
+/// The public view of the site.
+pub struct PublicSite<'a> {
+    pub content: &'a Content,
+    /// Oldest first, as in the data.
+    pub incidents: Vec<PublicIncident<'a>>,
+    pub services: Vec<PublicService<'a>>,
+    pub years: Vec<PublicYear>,
+    pub figures: Figures,
+    /// The "as of" instant of this build.
+    pub as_of: DateTime<Utc>,
+    /// Whether there is an incident record at all (services or incidents):
+    /// without one, no incident or service pages are made.
+    pub has_record: bool,
+}
+
+impl<'a> PublicSite<'a> {
+    /// Draws the boundary. Narrative problems are reported in `diags`; the
+    /// offending narratives are left out. `broken_ids` are incidents whose
+    /// snapshot failed to load (already reported): their narratives are
+    /// skipped silently rather than called orphans.
+    pub fn new(
+        content: &'a Content,
+        data: &'a Dataset,
+        figures: Figures,
+        as_of: DateTime<Utc>,
+        broken_ids: &BTreeSet<String>,
+        diags: &mut Diagnostics,
+    ) -> PublicSite<'a> {
+        let mut incidents: Vec<PublicIncident<'a>> = Vec::new();
+        let mut index: BTreeMap<&Id, usize> = BTreeMap::new();
+        for i in data.incidents.iter().filter(|i| !i.confidential) {
+            index.insert(&i.id, incidents.len());
+            incidents.push(PublicIncident {
+                incident: i,
+                narrative: None,
+                bundle: Vec::new(),
+            });
+        }
+
+        let known: BTreeMap<&Id, &Incident> = data.incidents.iter().map(|i| (&i.id, i)).collect();
+        // Bundle folder → the public incident its files go with.
+        let mut bundles: BTreeMap<&str, usize> = BTreeMap::new();
+        for page in &content.narratives {
+            let Some(raw) = page.front.incident.as_deref() else {
+                diags.push(no_incident_key(page));
+                continue;
+            };
+            let Some(incident) = Id::parse(raw).and_then(|id| known.get(&id).copied()) else {
+                if broken_ids.contains(raw) {
+                    continue;
+                }
+                diags.push(
+                    Diagnostic::error(format!(
+                        "post-mortem narrative for unknown incident `{raw}`"
+                    ))
+                    .at(incident_key(page))
+                    .help("the id must match a file data/incidents/YYYY/<id>.yaml"),
+                );
+                continue;
+            };
+            let folder = bundle_folder(page);
+            if let Some(folder) = folder
+                && folder != incident.id.as_str()
+            {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "post-mortem bundle `postmortems/{folder}/` is for incident `{}`",
+                        incident.id
+                    ))
+                    .at(incident_key(page))
+                    .help(format!(
+                        "a bundle's files are published with its incident: rename the folder to \
+                         content/postmortems/{}/, or fix `incident:`",
+                        incident.id
+                    )),
+                );
+                continue;
+            }
+            let Some(&k) = index.get(&incident.id) else {
+                // Confidential: nothing of it is published, not even its files.
+                continue;
+            };
+            if let Some(first) = incidents[k].narrative {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "two post-mortem narratives for incident `{}`",
+                        incident.id
+                    ))
+                    .at(incident_key(page))
+                    .label(incident_key(first), "the first narrative for it")
+                    .help("merge them into one file: an incident has one post-mortem"),
+                );
+                continue;
+            }
+            incidents[k].narrative = Some(page);
+            if let Some(folder) = folder {
+                bundles.insert(folder, k);
+            }
+        }
+        for rel in &content.files {
+            let Some(inner) = rel.strip_prefix(POSTMORTEMS_DIR) else {
+                continue;
+            };
+            // Files of bundles that did not join a public incident (a
+            // confidential one, an error above, no index.md) stay unpublished.
+            if let Some((folder, _)) = inner.split_once('/')
+                && let Some(&k) = bundles.get(folder)
+            {
+                incidents[k].bundle.push(rel);
+            }
+        }
+
+        let mut per_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+        for (k, i) in incidents.iter().enumerate().rev() {
+            per_year
+                .entry(i.incident.started_at.year())
+                .or_default()
+                .push(k);
+        }
+        let years = figures
+            .years
+            .iter()
+            .map(|y| PublicYear {
+                year: y.year,
+                counts: y.counts,
+                incidents: per_year.remove(&y.year).unwrap_or_default(),
+            })
+            .collect();
+        let services = data
+            .services
+            .iter()
+            .map(|s| PublicService {
+                service: s,
+                figures: figures.per_service.get(&s.id).cloned().unwrap_or_default(),
+                incidents: (0..incidents.len())
+                    .rev()
+                    .filter(|&k| incidents[k].incident.services.contains(&s.id))
+                    .collect(),
+            })
+            .collect();
+        PublicSite {
+            content,
+            has_record: !(data.services.is_empty() && data.incidents.is_empty()),
+            incidents,
+            services,
+            years,
+            figures,
+            as_of,
+        }
+    }
+
+    pub fn service(&self, id: &Id) -> Option<&PublicService<'a>> {
+        self.services
+            .binary_search_by(|s| s.service.id.cmp(id))
+            .ok()
+            .map(|k| &self.services[k])
+    }
+
+    /// Latest public incidents, newest first.
+    pub fn latest(&self, n: usize) -> impl Iterator<Item = &PublicIncident<'a>> {
+        self.incidents.iter().rev().take(n)
+    }
+}
+
+/// `Some("x")` for a bundle narrative `postmortems/x/index.md`.
+fn bundle_folder(page: &Page) -> Option<&str> {
+    page.rel
+        .strip_prefix(POSTMORTEMS_DIR)?
+        .strip_suffix("/index.md")
+        .filter(|f| !f.contains('/'))
+}
+
+/// Where the `incident:` key of a narrative's front matter is.
+pub fn incident_key(page: &Page) -> Location {
+    let front = &page.source[..page.body_start];
+    let offset = front
+        .match_indices("incident")
+        .find(|(i, _)| {
+            (*i == 0 || front.as_bytes()[i - 1] == b'\n')
+                && front[i + 8..].trim_start().starts_with([':', '='])
+        })
+        .map_or(0, |(i, _)| i);
+    Location::at_offset(&page.file, &page.source, offset)
+}
+
+fn no_incident_key(page: &Page) -> Diagnostic {
+    Diagnostic::error("post-mortem narrative without `incident:`")
+        .at(Location::at_offset(&page.file, &page.source, 0))
+        .help("add `incident: \"<id>\"` to the front matter: the id of the incident in data/incidents/")
+}

@@ -1,0 +1,281 @@
+//! Render: turns every entry of the output plan into bytes, in parallel, and
+//! hands them to a sink (disk, memory, or nothing for `check`).
+//!
+//! Sees only the public view (`publish::PublicSite`) and the plan
+//! (`urls::Plan`): no renderer can reach a confidential incident, and no
+//! renderer decides an output path. Page-level problems (a bad shortcode, a
+//! broken link) come back as diagnostics with the page; one bad page never
+//! stops the others, so a run reports all of them.
+
+pub mod context;
+pub mod feed;
+pub mod incidents;
+pub mod sitemap;
+mod xml;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Page, PageKind};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::markdown::{self, Links, shortcode::Expander, shortcode::PageInfo};
+use crate::output::Sink;
+use crate::publish::PublicSite;
+use crate::templates::{StaticFile, Templates};
+use crate::urls::{self, Job, Plan};
+
+/// Everything rendering needs, shared by all jobs.
+pub struct Renderer<'a> {
+    pub public: &'a PublicSite<'a>,
+    pub plan: &'a Plan<'a>,
+    pub config: &'a Config,
+    pub templates: &'a Templates,
+    pub root: &'a Path,
+    nav: context::NavCache,
+    latest: Vec<incidents::IncidentSummary>,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// HTML pages (handbook pages, post-mortems, indexes; not redirects).
+    pub pages: usize,
+    /// Everything else: static files, copies, feed, sitemap, redirects.
+    pub files: usize,
+}
+
+enum Bytes<'a> {
+    Owned(String),
+    Builtin(&'a str),
+    Copy(std::path::PathBuf),
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        public: &'a PublicSite<'a>,
+        plan: &'a Plan<'a>,
+        config: &'a Config,
+        templates: &'a Templates,
+        root: &'a Path,
+    ) -> Renderer<'a> {
+        let nav = context::NavCache::new(public.content, config.base_path());
+        let mut r = Renderer {
+            public,
+            plan,
+            config,
+            templates,
+            root,
+            nav,
+            latest: Vec::new(),
+        };
+        r.latest = r.incident_views().latest(5);
+        r
+    }
+
+    fn incident_views(&self) -> incidents::Views<'_> {
+        incidents::Views {
+            public: self.public,
+            config: self.config,
+        }
+    }
+
+    /// Renders and writes every planned output; nothing is kept in memory
+    /// longer than it takes to write it.
+    pub fn run(&self, sink: &Sink) -> (Counts, Diagnostics) {
+        let entries: Vec<(&String, &urls::Entry<'_>)> = self.plan.entries.iter().collect();
+        let results: Vec<(bool, Diagnostics)> = entries
+            .par_iter()
+            .map(|(path, entry)| {
+                let is_page = matches!(
+                    entry.job,
+                    Job::Page(_)
+                        | Job::Incident(_)
+                        | Job::Service(_)
+                        | Job::IncidentIndex
+                        | Job::ServiceIndex
+                );
+                let mut diags = Diagnostics::new();
+                match self.render(entry.job, &mut diags) {
+                    Ok(Bytes::Owned(text)) => diags.extend(sink.write(path, text.as_bytes()).err()),
+                    Ok(Bytes::Builtin(text)) => {
+                        diags.extend(sink.write(path, text.as_bytes()).err())
+                    }
+                    Ok(Bytes::Copy(from)) => diags.extend(sink.copy(&from, path).err()),
+                    Err(d) => diags.extend(d.0),
+                }
+                (is_page, diags)
+            })
+            .collect();
+        let mut counts = Counts::default();
+        let mut diags = Diagnostics::new();
+        for (is_page, d) in results {
+            if is_page {
+                counts.pages += 1;
+            } else {
+                counts.files += 1;
+            }
+            diags.extend(d.0);
+        }
+        (counts, diags)
+    }
+
+    fn render(&self, job: Job<'_>, warnings: &mut Diagnostics) -> Result<Bytes<'_>, Diagnostics> {
+        let views = self.incident_views();
+        let content = self.public.content;
+        let html = match job {
+            Job::Page(k) => self.page(k, warnings)?,
+            Job::Alias(k) => self.alias(&content.pages[k])?,
+            Job::NotFound => {
+                let ctx = context::not_found(content, self.config, &self.nav);
+                self.templates.render("404.html", &ctx)?
+            }
+            Job::IncidentIndex => self.data_page("incidents.html", views.index_context())?,
+            Job::ServiceIndex => self.data_page("services.html", views.services_context())?,
+            Job::Service(k) => self.data_page(
+                "service.html",
+                views.service_context(&self.public.services[k]),
+            )?,
+            Job::Incident(k) => {
+                let incident = &self.public.incidents[k];
+                let narrative = match incident.narrative {
+                    Some(page) => {
+                        let url = format!(
+                            "{}{}",
+                            self.config.base_path(),
+                            urls::incident(incident.id())
+                        );
+                        let rendered = self.markdown(page, &url)?;
+                        warnings.extend(self.link_warnings(page, &rendered).0);
+                        Some(rendered)
+                    }
+                    None => None,
+                };
+                self.data_page(
+                    "incident.html",
+                    views.incident_context(incident, narrative.as_ref()),
+                )?
+            }
+            Job::Feed => feed::atom(self.public, self.config),
+            Job::Sitemap => sitemap::render(&self.plan.listed(), self.config),
+            Job::Static(StaticFile::Builtin(text)) => return Ok(Bytes::Builtin(text)),
+            Job::Static(StaticFile::Disk(path)) => return Ok(Bytes::Copy(path.clone())),
+            Job::ContentFile(rel) => {
+                return Ok(Bytes::Copy(self.root.join(content::CONTENT_DIR).join(rel)));
+            }
+        };
+        Ok(Bytes::Owned(html))
+    }
+
+    /// A handbook page: markdown, links checked against the plan, template.
+    fn page(&self, k: usize, warnings: &mut Diagnostics) -> Result<String, Diagnostics> {
+        let content = self.public.content;
+        let page = &content.pages[k];
+        let url = format!("{}{}", self.config.base_path(), page.url);
+        let rendered = self.markdown(page, &url)?;
+        warnings.extend(self.link_warnings(page, &rendered).0);
+        let template = match page.kind {
+            PageKind::Home if self.templates.has("index.html") => "index.html",
+            PageKind::Home | PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        };
+        let mut ctx = context::page(content, k, self.config, &rendered, &self.nav);
+        if page.kind == PageKind::Home {
+            ctx.insert("latest_incidents", &self.latest);
+        }
+        self.templates.render(template, &ctx).map_err(|d| {
+            let help = format!("while rendering {} with {template}", page.file.display());
+            Diagnostics::from(match d.help {
+                Some(_) => d,
+                None => d.help(help),
+            })
+        })
+    }
+
+    fn alias(&self, page: &Page) -> Result<String, Diagnostics> {
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "target",
+            &format!("{}{}", self.config.base_path(), page.url),
+        );
+        ctx.insert(
+            "permalink",
+            &format!("{}/{}", self.config.origin_and_path(), page.url),
+        );
+        ctx.insert("title", &page.title);
+        Ok(self.templates.render("alias.html", &ctx)?)
+    }
+
+    /// Pages made from data get the site's header and sidebar.
+    fn data_page(&self, template: &str, mut ctx: tera::Context) -> Result<String, Diagnostics> {
+        ctx.extend(context::chrome(
+            self.public.content,
+            self.config.base_path(),
+            &self.nav,
+        ));
+        Ok(self.templates.render(template, &ctx)?)
+    }
+
+    /// Markdown of one page (or narrative) → HTML, with its errors located
+    /// in the page's file.
+    fn markdown(&self, page: &Page, url: &str) -> Result<markdown::Rendered, Diagnostics> {
+        let content = self.public.content;
+        let resolve = |rel: &str| {
+            content
+                .by_rel
+                .get(rel)
+                .map(|&j| content.pages[j].url.clone())
+        };
+        let links = Links {
+            base_path: self.config.base_path(),
+            source_dir: page.source_dir(),
+            resolve_md: &resolve,
+        };
+        let expander = Expander {
+            templates: Some(self.templates),
+            page: PageInfo {
+                title: &page.title,
+                url,
+            },
+        };
+        markdown::render(page.body(), &expander, &links, self.config.toc_levels).map_err(|errs| {
+            Diagnostics(
+                errs.into_iter()
+                    .map(|e| {
+                        let loc = Location::at_offset(
+                            &page.file,
+                            &page.source,
+                            page.body_start + e.offset,
+                        );
+                        e.into_diagnostic(loc)
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// Broken internal links of a rendered page, judged against the plan:
+    /// a link to a confidential incident finds nothing.
+    fn link_warnings(&self, page: &Page, rendered: &markdown::Rendered) -> Diagnostics {
+        let mut warnings = Diagnostics::new();
+        for md in &rendered.broken_md_links {
+            warnings.push(link_warning(page, md, "no such page"));
+        }
+        for (target, written) in &rendered.internal_links {
+            if !self.plan.resolves(target) {
+                warnings.push(link_warning(page, written, "no page or file at this path"));
+            }
+        }
+        warnings
+    }
+}
+
+fn link_warning(page: &Page, written: &str, why: &str) -> Diagnostic {
+    let offset = page.source[page.body_start..]
+        .find(written)
+        .map_or(page.body_start, |o| page.body_start + o);
+    Diagnostic::warning(format!("broken link `{written}`: {why}"))
+        .at(Location::at_offset(&page.file, &page.source, offset))
+        .help("fix the path, or remove the link")
+}

@@ -1,0 +1,411 @@
+//! URLs and the output plan: every path a build writes, decided in one
+//! place before anything is rendered.
+//!
+//! `plan` lists each output file once with what makes it (`Job`) and where it
+//! comes from (`Origin`); a path claimed twice (an alias onto a generated
+//! page, `content/incidents/_index.md` against the incident index, a file
+//! where another output needs a folder) is an error naming both origins.
+//! Rendering then runs over the plan, and link checking asks the plan.
+//! URL strings here are relative to the site's base path: `""` is home,
+//! folders end in `/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::content::{CONTENT_DIR, Page};
+use crate::data::Id;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::publish::PublicSite;
+use crate::templates::StaticFile;
+
+pub const INCIDENTS: &str = "incidents/";
+pub const SERVICES: &str = "services/";
+pub const FEED: &str = "incidents/atom.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const NOT_FOUND: &str = "404.html";
+
+pub fn incident(id: &Id) -> String {
+    format!("{INCIDENTS}{id}/")
+}
+
+pub fn service(id: &Id) -> String {
+    format!("{SERVICES}{id}/")
+}
+
+/// The file behind a URL: folders get `index.html`.
+pub fn file_for(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
+}
+
+/// The one rule for links that come from data (issue trackers, snapshots):
+/// only absolute http(s) URLs are published.
+pub fn is_safe_external(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| c.is_control() || c == ' ')
+}
+
+/// What produces an output file.
+#[derive(Clone, Copy)]
+pub enum Job<'a> {
+    /// A handbook page, by index into `Content::pages`.
+    Page(usize),
+    /// A redirect to a page, from one of its `aliases`.
+    Alias(usize),
+    NotFound,
+    IncidentIndex,
+    /// A post-mortem, by index into `PublicSite::incidents`.
+    Incident(usize),
+    ServiceIndex,
+    /// By index into `PublicSite::services`.
+    Service(usize),
+    Feed,
+    Sitemap,
+    Static(&'a StaticFile),
+    /// A file under `content/` (relative to it), copied as it is.
+    ContentFile(&'a str),
+}
+
+/// Where an output comes from, for collision messages.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// What it is, in words: "the page", "the incident index".
+    pub what: String,
+    pub location: Location,
+}
+
+pub struct Entry<'a> {
+    /// The URL (relative to the base path) that serves this file.
+    pub url: String,
+    pub job: Job<'a>,
+    pub origin: Origin,
+    /// Listed in `sitemap.xml`.
+    pub listed: bool,
+}
+
+/// Every output file of a build, by `/`-separated path inside the output.
+#[derive(Default)]
+pub struct Plan<'a> {
+    pub entries: BTreeMap<String, Entry<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    fn claim(
+        &mut self,
+        url: String,
+        job: Job<'a>,
+        origin: Origin,
+        listed: bool,
+        diags: &mut Diagnostics,
+    ) {
+        let path = file_for(&url);
+        if let Some(first) = self.entries.get(&path) {
+            diags.push(collision(&path, &origin, &first.origin));
+            return;
+        }
+        self.entries.insert(
+            path,
+            Entry {
+                url,
+                job,
+                origin,
+                listed,
+            },
+        );
+    }
+
+    /// Whether a site-relative link target (`a/b/`, `a/b`, `css/x.css`,
+    /// `a/index.html`, with or without fragment) finds an output.
+    pub fn resolves(&self, target: &str) -> bool {
+        let path = target.split(['#', '?']).next().unwrap_or("");
+        let key = path.trim_start_matches('/');
+        if key.is_empty() {
+            return self.entries.contains_key("index.html");
+        }
+        self.entries.contains_key(key)
+            || self.entries.contains_key(&file_for(key))
+            || self.entries.contains_key(&format!("{key}/index.html"))
+    }
+
+    /// URLs listed in the sitemap, sorted.
+    pub fn listed(&self) -> Vec<&str> {
+        let mut urls: Vec<&str> = self
+            .entries
+            .values()
+            .filter(|e| e.listed)
+            .map(|e| e.url.as_str())
+            .collect();
+        urls.sort_unstable();
+        urls
+    }
+
+    /// Errors for an output file that sits where another output needs a
+    /// folder (`incidents` the file against `incidents/index.html`).
+    fn check_file_folder_clashes(&self, diags: &mut Diagnostics) {
+        for (path, entry) in &self.entries {
+            let mut cut = path.len();
+            while let Some(slash) = path[..cut].rfind('/') {
+                cut = slash;
+                if let Some(file) = self.entries.get(&path[..cut]) {
+                    diags.push(collision(path, &entry.origin, &file.origin));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn collision(path: &str, second: &Origin, first: &Origin) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} and {} both write /{path}",
+        second.what, first.what
+    ))
+    .at(second.location.clone())
+    .label(first.location.clone(), format!("{} claims it first", first.what))
+    .help("rename or remove one of them (an alias may not point at a URL that something else publishes)")
+}
+
+fn page_origin(page: &Page) -> Origin {
+    Origin {
+        what: format!("the page {}", page.file.display()),
+        location: Location::at_offset(&page.file, &page.source, 0),
+    }
+}
+
+fn generated(what: &str, file: &Path) -> Origin {
+    Origin {
+        what: what.to_string(),
+        location: Location::file(file),
+    }
+}
+
+/// An alias as written → the URL it claims, or why it is not one.
+pub fn alias_url(alias: &str) -> Result<String, &'static str> {
+    let clean = alias.trim_matches('/');
+    if alias.contains("://") || alias.starts_with("//") {
+        return Err("an alias is a path inside the site, not a URL");
+    }
+    if clean.split('/').any(|c| c == ".." || c == ".")
+        || alias.contains(['\\', '?', '#'])
+        || alias.chars().any(char::is_control)
+    {
+        return Err("an alias is a plain path inside the site");
+    }
+    Ok(if clean.is_empty() {
+        String::new()
+    } else if clean.ends_with(".html") {
+        clean.to_string()
+    } else {
+        format!("{clean}/")
+    })
+}
+
+/// Where an alias is written in its page's front matter.
+pub fn alias_location(page: &Page, alias: &str) -> Location {
+    let offset = page.source[..page.body_start].find(alias).unwrap_or(0);
+    Location::at_offset(&page.file, &page.source, offset)
+}
+
+/// Plans a build. Generated pages claim their paths first, so that a
+/// collision is reported at the user's file (the alias or page that
+/// collides), with the generated output as the other origin.
+pub fn plan<'a>(
+    public: &'a PublicSite<'a>,
+    statics: &'a BTreeMap<String, StaticFile>,
+    root: &Path,
+    has_404: bool,
+) -> (Plan<'a>, Diagnostics) {
+    let mut plan = Plan::default();
+    let mut diags = Diagnostics::new();
+    let content = public.content;
+    let data_dir = Path::new(crate::data::DATA_DIR);
+
+    if public.has_record {
+        let incidents_dir = data_dir.join("incidents");
+        plan.claim(
+            INCIDENTS.into(),
+            Job::IncidentIndex,
+            generated("the incident index", &incidents_dir),
+            true,
+            &mut diags,
+        );
+        plan.claim(
+            FEED.into(),
+            Job::Feed,
+            generated("the post-mortem feed", &incidents_dir),
+            false,
+            &mut diags,
+        );
+        plan.claim(
+            SERVICES.into(),
+            Job::ServiceIndex,
+            generated("the service index", &data_dir.join("services.yaml")),
+            true,
+            &mut diags,
+        );
+        for (k, s) in public.services.iter().enumerate() {
+            let origin = Origin {
+                what: format!("the page of service `{}`", s.service.id),
+                location: location_of(&s.service.origin),
+            };
+            plan.claim(
+                service(&s.service.id),
+                Job::Service(k),
+                origin,
+                true,
+                &mut diags,
+            );
+        }
+        for (k, i) in public.incidents.iter().enumerate() {
+            let origin = Origin {
+                what: format!("the post-mortem of incident `{}`", i.id()),
+                location: location_of(&i.incident().origin),
+            };
+            plan.claim(incident(i.id()), Job::Incident(k), origin, true, &mut diags);
+            for rel in &i.bundle {
+                let file = rel.rsplit_once('/').map_or(*rel, |(_, f)| f);
+                let origin = Origin {
+                    what: format!("the post-mortem file content/{rel}"),
+                    location: Location::file(&Path::new(CONTENT_DIR).join(rel)),
+                };
+                plan.claim(
+                    format!("{}{file}", incident(i.id())),
+                    Job::ContentFile(rel),
+                    origin,
+                    false,
+                    &mut diags,
+                );
+            }
+        }
+    }
+    plan.claim(
+        SITEMAP.into(),
+        Job::Sitemap,
+        generated("the sitemap", Path::new(SITEMAP)),
+        false,
+        &mut diags,
+    );
+    if has_404 {
+        plan.claim(
+            NOT_FOUND.into(),
+            Job::NotFound,
+            generated("the 404 page", Path::new("templates/404.html")),
+            false,
+            &mut diags,
+        );
+    }
+    for (k, page) in content.pages.iter().enumerate() {
+        plan.claim(
+            page.url.clone(),
+            Job::Page(k),
+            page_origin(page),
+            true,
+            &mut diags,
+        );
+    }
+    for (rel, file) in statics {
+        let location = match file {
+            StaticFile::Disk(path) => Location::file(path.strip_prefix(root).unwrap_or(path)),
+            StaticFile::Builtin(_) => {
+                Location::file(&PathBuf::from("themes/default/static").join(rel))
+            }
+        };
+        let origin = Origin {
+            what: format!("the static file {}", location.file.display()),
+            location,
+        };
+        plan.claim(rel.clone(), Job::Static(file), origin, false, &mut diags);
+    }
+    for rel in &content.files {
+        if rel.starts_with(crate::content::POSTMORTEMS_DIR) {
+            continue; // published with their incident, or not at all
+        }
+        let file = Path::new(CONTENT_DIR).join(rel);
+        let origin = Origin {
+            what: format!("the file {}", file.display()),
+            location: Location::file(&file),
+        };
+        plan.claim(
+            rel.clone(),
+            Job::ContentFile(rel),
+            origin,
+            false,
+            &mut diags,
+        );
+    }
+    // Aliases last: they never win over a real output.
+    for (k, page) in content.pages.iter().enumerate() {
+        for alias in &page.front.aliases {
+            let location = alias_location(page, alias);
+            match alias_url(alias) {
+                Ok(url) => {
+                    let origin = Origin {
+                        what: format!("the alias `{alias}` of {}", page.file.display()),
+                        location,
+                    };
+                    plan.claim(url, Job::Alias(k), origin, false, &mut diags);
+                }
+                Err(why) => diags.push(
+                    Diagnostic::error(format!("alias `{alias}` is not a path inside the site"))
+                        .at(location)
+                        .help(format!(
+                            "{why}: write aliases as site paths such as /handbook/old-name/"
+                        )),
+                ),
+            }
+        }
+    }
+    plan.check_file_folder_clashes(&mut diags);
+    (plan, diags)
+}
+
+fn location_of(origin: &crate::data::Origin) -> Location {
+    Location::file(&origin.file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_behind_urls() {
+        assert_eq!(file_for(""), "index.html");
+        assert_eq!(file_for("a/b/"), "a/b/index.html");
+        assert_eq!(file_for("old.html"), "old.html");
+    }
+
+    #[test]
+    fn aliases_are_site_paths() {
+        assert_eq!(alias_url("/old/name").unwrap(), "old/name/");
+        assert_eq!(alias_url("/").unwrap(), "");
+        assert_eq!(alias_url("/x.html").unwrap(), "x.html");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/x",
+            "/a/../../b",
+            "/a?b",
+            "/a\u{1}",
+        ] {
+            assert!(alias_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn external_links() {
+        assert!(is_safe_external("https://gitlab.example.com/x/-/issues/1"));
+        assert!(is_safe_external("HTTP://example.com"));
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/local",
+            "https://a b",
+            "ftp://x",
+        ] {
+            assert!(!is_safe_external(bad), "{bad}");
+        }
+    }
+}
