@@ -151,6 +151,7 @@ impl<'a> PublicSite<'a> {
                 );
                 continue;
             }
+            diags.extend(misspelt_headings(page));
             incidents[k].narrative = Some(page);
             if let Some(folder) = folder {
                 bundles.insert(folder, k);
@@ -219,6 +220,53 @@ impl<'a> PublicSite<'a> {
     pub fn latest(&self, n: usize) -> impl Iterator<Item = &PublicIncident<'a>> {
         self.incidents.iter().rev().take(n)
     }
+}
+
+/// Warnings for narrative `## headings` one or two typos away from a review
+/// section ("Summry"): they would land among the extra sections.
+fn misspelt_headings(page: &Page) -> Vec<Diagnostic> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut heading: Option<(usize, String)> = None;
+    for (event, range) in Parser::new(page.body()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => heading = Some((range.start, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                let Some((offset, text)) = heading.take() else {
+                    continue;
+                };
+                if crate::postmortem::classify(&text).is_some() {
+                    continue;
+                }
+                if let Some(title) = crate::postmortem::near_miss(&text) {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "post-mortem heading `{}` is not a review section",
+                            text.trim()
+                        ))
+                        .at(Location::at_offset(
+                            &page.file,
+                            &page.source,
+                            page.body_start + offset,
+                        ))
+                        .help(format!(
+                            "did you mean `{title}`? Unknown headings are shown after the review's sections"
+                        )),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `Some("x")` for a bundle narrative `postmortems/x/index.md`.
