@@ -314,3 +314,22 @@ fn a_misspelt_review_heading_is_a_warning_with_the_section() {
     ]);
     assert!(!out.stderr.contains("Extra notes"), "{}", out.stderr);
 }
+
+#[test]
+fn a_file_outside_any_postmortem_bundle_is_reported_not_published() {
+    let site = record_site();
+    site.file("content/postmortems/stray.svg", "<svg/>")
+        .file("content/postmortems/pub-1/orphan.png", "png");
+    let out = site.build_ok();
+    out.assert_stderr_has(&[
+        "content/postmortems/stray.svg is not part of a post-mortem bundle",
+        "content/postmortems/pub-1/orphan.png is not part of a post-mortem bundle",
+    ]);
+    let names: Vec<String> = site.output_tree().into_keys().collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("stray") || n.contains("orphan")),
+        "{names:?}"
+    );
+}

@@ -99,6 +99,12 @@ impl<'a> PublicSite<'a> {
         let known: BTreeMap<&Id, &Incident> = data.incidents.iter().map(|i| (&i.id, i)).collect();
         // Bundle folder → the public incident its files go with.
         let mut bundles: BTreeMap<&str, usize> = BTreeMap::new();
+        // Every bundle folder with a narrative, whatever became of it.
+        let narrated: BTreeSet<&str> = content
+            .narratives
+            .iter()
+            .filter_map(bundle_folder)
+            .collect();
         for page in &content.narratives {
             let Some(raw) = page.front.incident.as_deref() else {
                 diags.push(no_incident_key(page));
@@ -162,11 +168,18 @@ impl<'a> PublicSite<'a> {
                 continue;
             };
             // Files of bundles that did not join a public incident (a
-            // confidential one, an error above, no index.md) stay unpublished.
-            if let Some((folder, _)) = inner.split_once('/')
-                && let Some(&k) = bundles.get(folder)
-            {
-                incidents[k].bundle.push(rel);
+            // confidential one, an error above) stay unpublished.
+            let folder = inner.split_once('/').map(|(f, _)| f);
+            match folder.and_then(|f| bundles.get(f)) {
+                Some(&k) => incidents[k].bundle.push(rel),
+                None if folder.is_some_and(|f| narrated.contains(f)) => {}
+                None => diags.push(
+                    Diagnostic::warning(format!(
+                        "content/{rel} is not part of a post-mortem bundle; it is not published"
+                    ))
+                    .at(Location::file(&std::path::Path::new(crate::content::CONTENT_DIR).join(rel)))
+                    .help("files of a post-mortem go beside its narrative: content/postmortems/<id>/index.md"),
+                ),
             }
         }
 
