@@ -52,15 +52,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let mut diags = Diagnostics::new();
 
     let mut config = Config::load(root).unwrap_or_else(|d| {
-        diags.push(d);
+        diags.extend(d.0);
         Config::default()
     });
-    if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
+    if let Some(url) = &opts.base_url
+        && let Err(d) = config.set_base_url(url)
+    {
+        diags.push(d);
     }
     // Every stage runs even when an earlier one found errors, so that one
     // run reports all of them; only a theme that cannot load stops early.
@@ -185,15 +183,16 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let copied: Vec<Result<(), Diagnostic>> = content
         .files
         .par_iter()
-        .filter_map(|rel| match rel.strip_prefix(content::POSTMORTEMS_DIR) {
-            None => Some(sink.copy(&content_dir.join(rel), rel)),
+        .filter_map(|f| match f.path.strip_prefix(content::POSTMORTEMS_DIR) {
+            None => Some(sink.copy(&content_dir.join(&f.rel), &f.path)),
             // Files of a post-mortem bundle (`postmortems/<id>/x.svg`) go
             // beside its incident's page, and only for public incidents.
             Some(inner) => {
                 let (id, file) = inner.split_once('/')?;
                 let incident = Id::parse(id).and_then(|id| data.incident(&id))?;
-                (!incident.confidential)
-                    .then(|| sink.copy(&content_dir.join(rel), &format!("incidents/{id}/{file}")))
+                (!incident.confidential).then(|| {
+                    sink.copy(&content_dir.join(&f.rel), &format!("incidents/{id}/{file}"))
+                })
             }
         })
         .collect();
@@ -254,7 +253,7 @@ fn render_page(
     })?;
     Ok((
         Output {
-            rel: format!("{}index.html", page.url),
+            rel: format!("{}index.html", page.path),
             html,
         },
         warnings,
@@ -335,11 +334,16 @@ fn known_targets(
     data: &Dataset,
 ) -> BTreeSet<String> {
     let mut t: BTreeSet<String> = statics.keys().cloned().collect();
-    t.extend(content.files.iter().cloned());
+    t.extend(
+        content
+            .files
+            .iter()
+            .flat_map(|f| [f.path.clone(), f.url.clone()]),
+    );
     t.extend(["sitemap.xml", "404.html"].map(String::from));
     for page in &content.pages {
         t.extend(page.front.aliases.iter().map(|a| {
-            let a = a.trim_matches('/');
+            let a = a.value.trim_matches('/');
             if a.is_empty() || a.ends_with(".html") {
                 a.to_string()
             } else {
@@ -370,12 +374,13 @@ fn extra_outputs(
     let mut diags = Diagnostics::new();
     let base_path = config.base_path();
     for page in &content.pages {
-        for alias in &page.front.aliases {
+        for spanned in &page.front.aliases {
+            let alias = &spanned.value;
             let clean = alias.trim_matches('/');
             if clean.split('/').any(|c| c == ".." || c == ".") || alias.contains("://") {
                 diags.push(
                     Diagnostic::error(format!("alias `{alias}` is not a path inside the site"))
-                        .at(alias_location(page, alias))
+                        .at(alias_location(page, spanned.offset))
                         .help("write aliases as site paths such as /handbook/old-name/"),
                 );
                 continue;
@@ -390,7 +395,7 @@ fn extra_outputs(
             if content.by_url.contains_key(&format!("{clean}/")) {
                 diags.push(
                     Diagnostic::error(format!("alias `{alias}` is the URL of an existing page"))
-                        .at(alias_location(page, alias))
+                        .at(alias_location(page, spanned.offset))
                         .help("remove the alias or the other page"),
                 );
                 continue;
@@ -429,8 +434,7 @@ fn extra_outputs(
     }
 }
 
-fn alias_location(page: &Page, alias: &str) -> Location {
-    let offset = page.source[..page.body_start].find(alias).unwrap_or(0);
+fn alias_location(page: &Page, offset: usize) -> Location {
     Location::at_offset(&page.file, &page.source, offset)
 }
 
@@ -461,14 +465,7 @@ fn orphan_narratives(root: &Path, content: &Content) -> Diagnostics {
 
 /// Where the `incident:` key of a narrative's front matter is.
 fn incident_key(page: &Page) -> Location {
-    let front = &page.source[..page.body_start];
-    let offset = front
-        .match_indices("incident")
-        .find(|(i, _)| {
-            (*i == 0 || front.as_bytes()[i - 1] == b'\n')
-                && front[i + 8..].trim_start().starts_with([':', '='])
-        })
-        .map_or(0, |(i, _)| i);
+    let offset = page.front.key_offset("incident").unwrap_or(0);
     Location::at_offset(&page.file, &page.source, offset)
 }
 
