@@ -183,12 +183,17 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let copied: Vec<Result<(), Diagnostic>> = content
         .files
         .par_iter()
-        .filter_map(|f| match f.path.strip_prefix(content::POSTMORTEMS_DIR) {
+        .filter_map(|f| match f.rel.strip_prefix(content::POSTMORTEMS_DIR) {
             None => Some(sink.copy(&content_dir.join(&f.rel), &f.path)),
             // Files of a post-mortem bundle (`postmortems/<id>/x.svg`) go
             // beside its incident's page, and only for public incidents.
+            // The id as written; the file name as published.
             Some(inner) => {
-                let (id, file) = inner.split_once('/')?;
+                let (id, _) = inner.split_once('/')?;
+                let (_, file) = f
+                    .path
+                    .strip_prefix(content::POSTMORTEMS_DIR)?
+                    .split_once('/')?;
                 let incident = Id::parse(id).and_then(|id| data.incident(&id))?;
                 (!incident.confidential).then(|| {
                     sink.copy(&content_dir.join(&f.rel), &format!("incidents/{id}/{file}"))
