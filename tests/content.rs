@@ -266,7 +266,7 @@ fn all_problems_of_one_front_matter_are_reported_together() {
 }
 
 #[test]
-fn duplicate_alias_error_points_at_the_alias_line() {
+fn alias_error_points_at_the_alias_not_at_earlier_equal_text() {
     // Aliases keep their spans: the error is at the alias, not at the first
     // place the same text happens to occur in the file.
     let site = Site::new();
