@@ -94,9 +94,8 @@ pub struct Diagnostic {
     /// (an unwritable output directory, say).
     pub location: Option<Location>,
     /// Other places that explain the problem ("first defined here"),
-    /// each quoted under the main location. Boxed: most diagnostics have
-    /// none, and a small `Diagnostic` keeps `Result`s cheap.
-    pub labels: Option<Box<Vec<(Location, String)>>>,
+    /// each quoted under the main location.
+    pub labels: Vec<(Location, String)>,
     /// What the user should do about it.
     pub help: Option<String>,
 }
@@ -107,7 +106,7 @@ impl Diagnostic {
             level: Level::Error,
             message: message.into(),
             location: None,
-            labels: None,
+            labels: Vec::new(),
             help: None,
         }
     }
@@ -126,9 +125,7 @@ impl Diagnostic {
 
     /// Adds a secondary location, e.g. the other origin of a collision.
     pub fn label(mut self, location: Location, note: impl Into<String>) -> Self {
-        self.labels
-            .get_or_insert_default()
-            .push((location, note.into()));
+        self.labels.push((location, note.into()));
         self
     }
 
@@ -153,7 +150,7 @@ impl fmt::Display for Diagnostic {
         if let Some(loc) = &self.location {
             gutter = write_snippet(f, loc, None)?;
         }
-        for (loc, note) in self.labels.iter().flat_map(|l| l.iter()) {
+        for (loc, note) in &self.labels {
             gutter = gutter.max(write_snippet(f, loc, Some(note))?);
         }
         if let Some(help) = &self.help {

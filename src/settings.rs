@@ -80,15 +80,16 @@ impl Settings {
             );
         }
         let mut config = Config::load(&opts.root).unwrap_or_else(|d| {
-            diags.push(d);
+            diags.extend(d.0);
             Config::default()
         });
-        if let Some(url) = &opts.base_url {
-            config.base_url = if url.ends_with('/') {
-                url.clone()
-            } else {
-                format!("{url}/")
-            };
+        if let Some(url) = &opts.base_url
+            && let Err(d) = config.set_base_url(url)
+        {
+            diags.push(Diagnostic {
+                message: format!("--base-url: {}", d.message),
+                ..d
+            });
         }
         let as_of = match &opts.as_of {
             Some(text) => match parse_instant(text) {

@@ -163,9 +163,19 @@ fn collect_paths(dir: &Path, out: &mut BTreeMap<String, StaticFile>) {
     if !dir.is_dir() {
         return;
     }
+    // Dot-directories (`.git`), dotfiles (`.env`) and editor backups are
+    // never published, and ignored folders are not even entered.
+    let published = |e: &walkdir::DirEntry| {
+        e.depth() == 0
+            || !e
+                .file_name()
+                .to_str()
+                .is_some_and(crate::content::paths::is_ignored_name)
+    };
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
+        .filter_entry(published)
         .flatten()
     {
         if entry.file_type().is_file() {

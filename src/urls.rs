@@ -12,6 +12,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::content::frontmatter::Spanned;
+use crate::content::paths::{decode_path, encode_path};
 use crate::content::{CONTENT_DIR, Page};
 use crate::data::Id;
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -94,15 +96,18 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
+    /// Claims the file behind `path` (a UTF-8 location such as `a/b/`);
+    /// `url` is the same location percent-encoded, for links.
     fn claim(
         &mut self,
+        path: &str,
         url: String,
         job: Job<'a>,
         origin: Origin,
         listed: bool,
         diags: &mut Diagnostics,
     ) {
-        let path = file_for(&url);
+        let path = file_for(path);
         if let Some(first) = self.entries.get(&path) {
             diags.push(collision(&path, &origin, &first.origin));
             return;
@@ -121,7 +126,7 @@ impl<'a> Plan<'a> {
     /// Whether a site-relative link target (`a/b/`, `a/b`, `css/x.css`,
     /// `a/index.html`, with or without fragment) finds an output.
     pub fn resolves(&self, target: &str) -> bool {
-        let path = target.split(['#', '?']).next().unwrap_or("");
+        let path = decode_path(target.split(['#', '?']).next().unwrap_or(""));
         let key = path.trim_start_matches('/');
         if key.is_empty() {
             return self.entries.contains_key("index.html");
@@ -205,9 +210,8 @@ pub fn alias_url(alias: &str) -> Result<String, &'static str> {
 }
 
 /// Where an alias is written in its page's front matter.
-pub fn alias_location(page: &Page, alias: &str) -> Location {
-    let offset = page.source[..page.body_start].find(alias).unwrap_or(0);
-    Location::at_offset(&page.file, &page.source, offset)
+pub fn alias_location(page: &Page, alias: &Spanned<String>) -> Location {
+    Location::at_offset(&page.file, &page.source, alias.offset)
 }
 
 /// Plans a build. Generated pages claim their paths first, so that a
@@ -221,43 +225,48 @@ pub fn plan<'a>(
 ) -> (Plan<'a>, Diagnostics) {
     let mut plan = Plan::default();
     let mut diags = Diagnostics::new();
+    let d = &mut diags;
     let content = public.content;
     let data_dir = Path::new(crate::data::DATA_DIR);
+    // Generated locations are ASCII ids: their path is their URL.
+    let generate = |plan: &mut Plan<'a>, at: String, job, origin, listed, d: &mut Diagnostics| {
+        plan.claim(&at.clone(), at, job, origin, listed, d);
+    };
 
     if public.has_record {
         let incidents_dir = data_dir.join("incidents");
-        plan.claim(
+        let index = generated("the incident index", &incidents_dir);
+        generate(
+            &mut plan,
             INCIDENTS.into(),
             Job::IncidentIndex,
-            generated("the incident index", &incidents_dir),
+            index,
             true,
-            &mut diags,
+            d,
         );
-        plan.claim(
-            FEED.into(),
-            Job::Feed,
-            generated("the post-mortem feed", &incidents_dir),
-            false,
-            &mut diags,
-        );
-        plan.claim(
+        let feed = generated("the post-mortem feed", &incidents_dir);
+        generate(&mut plan, FEED.into(), Job::Feed, feed, false, d);
+        let services = generated("the service index", &data_dir.join("services.yaml"));
+        generate(
+            &mut plan,
             SERVICES.into(),
             Job::ServiceIndex,
-            generated("the service index", &data_dir.join("services.yaml")),
+            services,
             true,
-            &mut diags,
+            d,
         );
         for (k, s) in public.services.iter().enumerate() {
             let origin = Origin {
                 what: format!("the page of service `{}`", s.service.id),
                 location: location_of(&s.service.origin),
             };
-            plan.claim(
+            generate(
+                &mut plan,
                 service(&s.service.id),
                 Job::Service(k),
                 origin,
                 true,
-                &mut diags,
+                d,
             );
         }
         for (k, i) in public.incidents.iter().enumerate() {
@@ -265,46 +274,46 @@ pub fn plan<'a>(
                 what: format!("the post-mortem of incident `{}`", i.id()),
                 location: location_of(&i.incident().origin),
             };
-            plan.claim(incident(i.id()), Job::Incident(k), origin, true, &mut diags);
-            for rel in &i.bundle {
-                let file = rel.rsplit_once('/').map_or(*rel, |(_, f)| f);
+            generate(
+                &mut plan,
+                incident(i.id()),
+                Job::Incident(k),
+                origin,
+                true,
+                d,
+            );
+            for f in &i.bundle {
+                // The name as published (lower case, ...), beside the page.
+                let name = |p: &'a str| p.rsplit_once('/').map_or(p, |(_, n)| n);
                 let origin = Origin {
-                    what: format!("the post-mortem file content/{rel}"),
-                    location: Location::file(&Path::new(CONTENT_DIR).join(rel)),
+                    what: format!("the post-mortem file content/{}", f.rel),
+                    location: Location::file(&Path::new(CONTENT_DIR).join(&f.rel)),
                 };
                 plan.claim(
-                    format!("{}{file}", incident(i.id())),
-                    Job::ContentFile(rel),
+                    &format!("{}{}", incident(i.id()), name(&f.path)),
+                    format!("{}{}", incident(i.id()), name(&f.url)),
+                    Job::ContentFile(&f.rel),
                     origin,
                     false,
-                    &mut diags,
+                    d,
                 );
             }
         }
     }
-    plan.claim(
-        SITEMAP.into(),
-        Job::Sitemap,
-        generated("the sitemap", Path::new(SITEMAP)),
-        false,
-        &mut diags,
-    );
+    let sitemap = generated("the sitemap", Path::new(SITEMAP));
+    generate(&mut plan, SITEMAP.into(), Job::Sitemap, sitemap, false, d);
     if has_404 {
-        plan.claim(
-            NOT_FOUND.into(),
-            Job::NotFound,
-            generated("the 404 page", Path::new("templates/404.html")),
-            false,
-            &mut diags,
-        );
+        let origin = generated("the 404 page", Path::new("templates/404.html"));
+        generate(&mut plan, NOT_FOUND.into(), Job::NotFound, origin, false, d);
     }
     for (k, page) in content.pages.iter().enumerate() {
         plan.claim(
+            &page.path,
             page.url.clone(),
             Job::Page(k),
             page_origin(page),
             true,
-            &mut diags,
+            d,
         );
     }
     for (rel, file) in statics {
@@ -318,39 +327,42 @@ pub fn plan<'a>(
             what: format!("the static file {}", location.file.display()),
             location,
         };
-        plan.claim(rel.clone(), Job::Static(file), origin, false, &mut diags);
+        plan.claim(rel, encode_path(rel), Job::Static(file), origin, false, d);
     }
-    for rel in &content.files {
-        if rel.starts_with(crate::content::POSTMORTEMS_DIR) {
+    for f in &content.files {
+        if f.rel.starts_with(crate::content::POSTMORTEMS_DIR) {
             continue; // published with their incident, or not at all
         }
-        let file = Path::new(CONTENT_DIR).join(rel);
+        let file = Path::new(CONTENT_DIR).join(&f.rel);
         let origin = Origin {
             what: format!("the file {}", file.display()),
             location: Location::file(&file),
         };
         plan.claim(
-            rel.clone(),
-            Job::ContentFile(rel),
+            &f.path,
+            f.url.clone(),
+            Job::ContentFile(&f.rel),
             origin,
             false,
-            &mut diags,
+            d,
         );
     }
     // Aliases last: they never win over a real output.
     for (k, page) in content.pages.iter().enumerate() {
         for alias in &page.front.aliases {
             let location = alias_location(page, alias);
-            match alias_url(alias) {
+            let written = &alias.value;
+            match alias_url(written) {
                 Ok(url) => {
                     let origin = Origin {
-                        what: format!("the alias `{alias}` of {}", page.file.display()),
+                        what: format!("the alias `{written}` of {}", page.file.display()),
                         location,
                     };
-                    plan.claim(url, Job::Alias(k), origin, false, &mut diags);
+                    let path = decode_path(&url);
+                    plan.claim(&path, url, Job::Alias(k), origin, false, d);
                 }
-                Err(why) => diags.push(
-                    Diagnostic::error(format!("alias `{alias}` is not a path inside the site"))
+                Err(why) => d.push(
+                    Diagnostic::error(format!("alias `{written}` is not a path inside the site"))
                         .at(location)
                         .help(format!(
                             "{why}: write aliases as site paths such as /handbook/old-name/"
@@ -359,7 +371,7 @@ pub fn plan<'a>(
             }
         }
     }
-    plan.check_file_folder_clashes(&mut diags);
+    plan.check_file_folder_clashes(d);
     (plan, diags)
 }
 

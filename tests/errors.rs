@@ -116,7 +116,7 @@ fn invalid_yaml_front_matter_points_at_the_file_line() {
         // Line 4 of the file (line 3 of the YAML block), at the value.
         "content/ops/page.md:4:9",
         "weight: heavy",
-        "YAML",
+        "`weight` must be a whole number",
     ]);
 }
 

@@ -1,11 +1,14 @@
 //! Content: finds every page under `content/`, reads them in parallel, parses
 //! their front matter and arranges them into the section tree.
 //!
-//! Owns URLs: `a/_index.md` is the section `a/`, `a/b/index.md` the leaf
-//! bundle `a/b/`, `a/c.md` the page `a/c/`. Everything else under `content/`
-//! is a static file, copied to the same relative path.
+//! Owns URLs of content: `a/_index.md` is the section `a/`, `a/b/index.md`
+//! the leaf bundle `a/b/`, `a/c.md` the page `a/c/`, each path sanitised as
+//! Hugo does (see `paths`). Everything else under `content/` is a static
+//! file, copied to its sanitised relative path. Dotfiles, dot-directories
+//! and editor backups are never read (`paths::is_ignored_name`).
 
 pub mod frontmatter;
+pub mod paths;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-pub use frontmatter::FrontMatter;
+pub use frontmatter::{FrontMatter, Spanned};
 
 pub const CONTENT_DIR: &str = "content";
 /// Post-mortem narratives live here; they join their incident's page
@@ -38,9 +41,12 @@ pub struct Page {
     /// Path relative to `content/` with `/` separators: `a/b.md`.
     pub rel: String,
     pub kind: PageKind,
-    /// URL path relative to the site's base path, `""` for home, else
-    /// ending in `/`: `a/b/`.
+    /// URL path relative to the site's base path, percent-encoded for
+    /// hrefs, `""` for home, else ending in `/`: `a/on-call-%232/`.
     pub url: String,
+    /// The same location as a UTF-8 path relative to the output directory,
+    /// for writing files: `a/on-call-#2/` (see `paths`).
+    pub path: String,
     pub front: FrontMatter,
     pub title: String,
     /// The whole file (line endings normalised), kept for diagnostics.
@@ -70,12 +76,23 @@ impl Page {
     }
 }
 
+/// A non-markdown file under `content/`, copied as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFile {
+    /// Source path relative to `content/`: `Runbooks/DB Plan.PNG`.
+    pub rel: String,
+    /// Output path, relative to the output directory: `runbooks/db-plan.png`.
+    pub path: String,
+    /// `path` percent-encoded, for links (see `paths`).
+    pub url: String,
+}
+
 /// Everything under `content/`: pages (index 0 is always home) and static files.
 #[derive(Debug)]
 pub struct Content {
     pub pages: Vec<Page>,
-    /// Non-markdown files, relative to `content/`.
-    pub files: Vec<String>,
+    /// Non-markdown files, sorted by source path.
+    pub files: Vec<ContentFile>,
     /// URL → page index.
     pub by_url: BTreeMap<String, usize>,
     /// Content-relative source path (`a/b.md`) → page index, for `.md` links.
@@ -108,9 +125,16 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Diagnostic
     let dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::new();
     let mut md = Vec::new();
-    let mut files = Vec::new();
+    let mut sources = Vec::new();
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        // Ignored folders (`.git`, `.secret`) are not even entered.
+        let walk = walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(paths::is_ignored_name)
+            });
+        for entry in walk {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -131,65 +155,68 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Diagnostic
             let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
                 diags.push(
                     Diagnostic::error("file name is not valid UTF-8")
-                        .at(Location::file(entry.path())),
+                        .at(Location::file(entry.path()))
+                        .help("rename the file using UTF-8 characters"),
                 );
                 continue;
             };
-            // Editors' and OS droppings are not content.
-            let name = rel.rsplit('/').next().unwrap_or(&rel);
-            if name.starts_with('.') {
-                continue;
-            }
             if rel.ends_with(".md") {
                 md.push(rel);
             } else {
-                files.push(rel);
+                sources.push(rel);
             }
         }
     }
 
-    let read: Vec<Result<Option<Page>, Diagnostic>> = md
+    let read: Vec<(Option<Page>, Diagnostics)> = md
         .par_iter()
         .map(|rel| read_page(root, rel, drafts))
         .collect();
     let mut pages = Vec::with_capacity(read.len() + 1);
     let mut narratives = Vec::new();
-    for r in read {
-        match r {
-            Ok(Some(p)) if p.rel.starts_with(POSTMORTEMS_DIR) => narratives.push(p),
-            Ok(Some(p)) => pages.push(p),
-            Ok(None) => {}
-            Err(d) => diags.push(d),
+    for (page, d) in read {
+        diags.extend(d.0);
+        match page {
+            Some(p) if p.rel.starts_with(POSTMORTEMS_DIR) => narratives.push(p),
+            Some(p) => pages.push(p),
+            None => {}
         }
     }
     if !pages.iter().any(|p| p.kind == PageKind::Home) {
         pages.push(synthetic_home(site_title));
     }
-    // Home first, then by URL: a stable order whatever the file system says.
+    // Home first, then by URL (then source, for duplicates): a stable order
+    // whatever the file system says.
     pages.sort_by(|a, b| {
-        (a.kind != PageKind::Home, &a.url).cmp(&(b.kind != PageKind::Home, &b.url))
+        (a.kind != PageKind::Home, &a.url, &a.rel).cmp(&(b.kind != PageKind::Home, &b.url, &b.rel))
     });
 
-    let mut by_url: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_rel = BTreeMap::new();
+    // Two sources with one URL (`A.md` and `a.md` once lower-cased): the
+    // first keeps it, the error names both, the second leaves the tree.
+    let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dropped = vec![false; pages.len()];
     for (i, p) in pages.iter().enumerate() {
-        if let Some(&other) = by_url.get(&p.url) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "{} and {} both produce the page /{}",
-                    pages[other].file.display(),
-                    p.file.display(),
-                    p.url
-                ))
-                .at(Location::file(&p.file))
-                .help("rename or remove one of them"),
-            );
-            continue;
+        if let Some(&first) = first_of.get(p.url.as_str()) {
+            diags.push(same_url(&pages[first].file, &p.file, &p.url, "page"));
+            dropped[i] = true;
+        } else {
+            first_of.insert(&p.url, i);
         }
-        by_url.insert(p.url.clone(), i);
-        by_rel.insert(p.rel.clone(), i);
     }
+    let mut dropped = dropped.into_iter();
+    pages.retain(|_| !dropped.next().unwrap_or(false));
+    let by_url: BTreeMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.clone(), i))
+        .collect();
+    let by_rel = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel.clone(), i))
+        .collect();
     link_tree(&mut pages, &by_url);
+    let files = content_files(sources, &mut diags);
     let content = Content {
         pages,
         files,
@@ -200,45 +227,104 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Diagnostic
     (content, diags)
 }
 
-fn read_page(root: &Path, rel: &str, drafts: bool) -> Result<Option<Page>, Diagnostic> {
+/// "X and Y both publish /url/", at the second file with the first labelled.
+fn same_url(first: &Path, second: &Path, url: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} and {} both publish the {what} /{}",
+        first.display(),
+        second.display(),
+        paths::decode_path(url)
+    ))
+    .at(Location::file(second))
+    .label(Location::file(first), "first claimed here")
+    .help("URLs are lower case with spaces as hyphens and other punctuation dropped, as in Hugo: rename or remove one of the files")
+}
+
+/// Maps the non-markdown sources to their output paths, reporting names that
+/// sanitise to nothing and two files with one output path.
+fn content_files(sources: Vec<String>, diags: &mut Diagnostics) -> Vec<ContentFile> {
+    let mut files: Vec<ContentFile> = Vec::with_capacity(sources.len());
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for rel in sources {
+        let file = Path::new(CONTENT_DIR).join(&rel);
+        let Some(path) = paths::sanitize_path(&rel) else {
+            diags.push(unusable_name(&file));
+            continue;
+        };
+        if let Some(&first) = seen.get(&path) {
+            let first = Path::new(CONTENT_DIR).join(&files[first].rel);
+            diags.push(same_url(&first, &file, &paths::encode_path(&path), "file"));
+            continue;
+        }
+        seen.insert(path.clone(), files.len());
+        let url = paths::encode_path(&path);
+        files.push(ContentFile { rel, path, url });
+    }
+    files
+}
+
+fn unusable_name(file: &Path) -> Diagnostic {
+    Diagnostic::error("nothing of this path is left for a URL")
+        .at(Location::file(file))
+        .help("URLs keep letters, digits and `. _ # + ~` of file and folder names: rename it to include some")
+}
+
+fn read_page(root: &Path, rel: &str, drafts: bool) -> (Option<Page>, Diagnostics) {
     let file = Path::new(CONTENT_DIR).join(rel);
-    let bytes = std::fs::read(root.join(&file)).map_err(|e| {
-        Diagnostic::error(format!("cannot read the page: {e}")).at(Location::file(&file))
-    })?;
-    let mut source = String::from_utf8(bytes).map_err(|e| {
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        Diagnostic::error("the page is not valid UTF-8")
-            .at(Location::at_offset(
-                &file,
-                &text,
-                e.utf8_error().valid_up_to(),
-            ))
-            .help("save the file as UTF-8")
-    })?;
+    let fail = |d: Diagnostic| (None, Diagnostics::from(d));
+    let bytes = match std::fs::read(root.join(&file)) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                Diagnostic::error(format!("cannot read the page: {e}")).at(Location::file(&file)),
+            );
+        }
+    };
+    let mut source = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return fail(
+                Diagnostic::error("the page is not valid UTF-8")
+                    .at(Location::at_offset(
+                        &file,
+                        &text,
+                        e.utf8_error().valid_up_to(),
+                    ))
+                    .help("save the file as UTF-8"),
+            );
+        }
+    };
     if source.starts_with('\u{feff}') {
         source.drain(..3);
     }
     if source.contains('\r') {
         source = source.replace("\r\n", "\n");
     }
-    let split = frontmatter::split(&file, &source)?;
+    let Some((kind, path)) = locate(rel) else {
+        return fail(unusable_name(&file));
+    };
+    let (split, warnings) = match frontmatter::split(&file, &source) {
+        Ok(ok) => ok,
+        Err(errors) => return (None, errors),
+    };
     if split.front.draft && !drafts {
-        return Ok(None);
+        return (None, warnings);
     }
-    let (kind, url) = url_of(rel);
     let title = split
         .front
         .title
         .clone()
-        .unwrap_or_else(|| title_from_url(&url));
+        .unwrap_or_else(|| title_from_path(&path));
     let body_start = split.body_start;
     let word_count = count_words(split.body);
     let front = split.front;
-    Ok(Some(Page {
+    let page = Page {
         file,
         rel: rel.to_string(),
         kind,
-        url,
+        url: paths::encode_path(&path),
+        path,
         front,
         title,
         source,
@@ -246,7 +332,8 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> Result<Option<Page>, Diagn
         parent: None,
         children: Vec::new(),
         word_count,
-    }))
+    };
+    (Some(page), warnings)
 }
 
 fn synthetic_home(site_title: &str) -> Page {
@@ -255,6 +342,7 @@ fn synthetic_home(site_title: &str) -> Page {
         rel: "_index.md".into(),
         kind: PageKind::Home,
         url: String::new(),
+        path: String::new(),
         front: FrontMatter::default(),
         title: site_title.to_string(),
         source: String::new(),
@@ -279,8 +367,32 @@ fn count_words(text: &str) -> usize {
     words
 }
 
-/// The kind and URL of a content-relative markdown path.
+/// The kind and URL (percent-encoded, see `paths`) of a content-relative
+/// markdown path. A path with nothing publishable in a segment keeps that
+/// segment as written (`load` reports it).
 pub fn url_of(rel: &str) -> (PageKind, String) {
+    match locate(rel) {
+        Some((kind, path)) => (kind, paths::encode_path(&path)),
+        None => {
+            let (kind, path) = locate_raw(rel);
+            (kind, paths::encode_path(&path))
+        }
+    }
+}
+
+/// The kind and output path (UTF-8, sanitised) of a content-relative
+/// markdown path; `None` when a segment sanitises to nothing.
+fn locate(rel: &str) -> Option<(PageKind, String)> {
+    let (kind, path) = locate_raw(rel);
+    if path.is_empty() {
+        return Some((kind, path));
+    }
+    let clean = paths::sanitize_path(path.trim_end_matches('/'))?;
+    Some((kind, format!("{clean}/")))
+}
+
+/// `locate` before sanitising.
+fn locate_raw(rel: &str) -> (PageKind, String) {
     let (dir, name) = rel.rsplit_once('/').map_or(("", rel), |(d, n)| (d, n));
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let dir_url = if dir.is_empty() {
@@ -296,8 +408,8 @@ pub fn url_of(rel: &str) -> (PageKind, String) {
     }
 }
 
-fn title_from_url(url: &str) -> String {
-    let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+fn title_from_path(path: &str) -> String {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let words = last.replace(['-', '_'], " ");
     let mut chars = words.chars();
     match chars.next() {
@@ -363,7 +475,25 @@ mod tests {
     }
 
     #[test]
+    fn urls_from_file_names_as_hugo() {
+        assert_eq!(
+            url_of("Team Ops/On Call #2 (50%).md"),
+            (PageKind::Page, "team-ops/on-call-%232-50/".into())
+        );
+        assert_eq!(
+            locate("Team Ops/On Call #2 (50%).md"),
+            Some((PageKind::Page, "team-ops/on-call-#2-50/".into()))
+        );
+        assert_eq!(
+            url_of("Équipe/_index.md"),
+            (PageKind::Section, "%C3%A9quipe/".into())
+        );
+        assert_eq!(url_of("A/B/index.md"), (PageKind::Page, "a/b/".into()));
+        assert_eq!(locate("a/(%).md"), None);
+    }
+
+    #[test]
     fn titles_from_file_names() {
-        assert_eq!(title_from_url("a/on-call_rota/"), "On call rota");
+        assert_eq!(title_from_path("a/on-call_rota/"), "On call rota");
     }
 }

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::analyse::{Figures, ServiceFigures};
-use crate::content::{Content, POSTMORTEMS_DIR, Page};
+use crate::content::{Content, ContentFile, POSTMORTEMS_DIR, Page};
 use crate::data::{Dataset, Id, Incident, Service};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
@@ -26,9 +26,9 @@ pub struct PublicIncident<'a> {
     incident: &'a Incident,
     /// `content/postmortems/<id>.md` or `<id>/index.md`.
     pub narrative: Option<&'a Page>,
-    /// Files of the narrative's bundle, as content-relative paths
-    /// (`postmortems/<id>/diagram.svg`), published beside the post-mortem.
-    pub bundle: Vec<&'a str>,
+    /// Files of the narrative's bundle (`postmortems/<id>/diagram.svg`),
+    /// published beside the post-mortem.
+    pub bundle: Vec<&'a ContentFile>,
 }
 
 impl<'a> PublicIncident<'a> {
@@ -163,7 +163,8 @@ impl<'a> PublicSite<'a> {
                 bundles.insert(folder, k);
             }
         }
-        for rel in &content.files {
+        for file in &content.files {
+            let rel = &file.rel;
             let Some(inner) = rel.strip_prefix(POSTMORTEMS_DIR) else {
                 continue;
             };
@@ -171,7 +172,7 @@ impl<'a> PublicSite<'a> {
             // confidential one, an error above) stay unpublished.
             let folder = inner.split_once('/').map(|(f, _)| f);
             match folder.and_then(|f| bundles.get(f)) {
-                Some(&k) => incidents[k].bundle.push(rel),
+                Some(&k) => incidents[k].bundle.push(file),
                 None if folder.is_some_and(|f| narrated.contains(f)) => {}
                 None => diags.push(
                     Diagnostic::warning(format!(
@@ -292,14 +293,7 @@ fn bundle_folder(page: &Page) -> Option<&str> {
 
 /// Where the `incident:` key of a narrative's front matter is.
 pub fn incident_key(page: &Page) -> Location {
-    let front = &page.source[..page.body_start];
-    let offset = front
-        .match_indices("incident")
-        .find(|(i, _)| {
-            (*i == 0 || front.as_bytes()[i - 1] == b'\n')
-                && front[i + 8..].trim_start().starts_with([':', '='])
-        })
-        .map_or(0, |(i, _)| i);
+    let offset = page.front.key_offset("incident").unwrap_or(0);
     Location::at_offset(&page.file, &page.source, offset)
 }
 
