@@ -7,6 +7,7 @@
 mod load;
 pub mod model;
 mod validate;
+mod yaml;
 
 pub use load::{DATA_DIR, load};
 pub use model::*;
