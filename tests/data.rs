@@ -93,22 +93,18 @@ fn site(files: &[(&str, &str)]) -> TempDir {
 #[track_caller]
 fn load_ok(files: &[(&str, &str)]) -> (Dataset, Diagnostics) {
     let dir = site(files);
-    match data::load(dir.path()) {
-        Ok(v) => v,
-        Err(d) => panic!("expected the data to load, got:\n{d}"),
-    }
+    let loaded = data::load(dir.path());
+    let d = loaded.diagnostics;
+    assert!(!d.has_errors(), "expected the data to load, got:\n{d}");
+    (loaded.dataset, d)
 }
 
 #[track_caller]
 fn load_err(files: &[(&str, &str)]) -> Diagnostics {
     let dir = site(files);
-    match data::load(dir.path()) {
-        Ok(_) => panic!("expected errors"),
-        Err(d) => {
-            assert!(d.has_errors(), "Err without an error:\n{d}");
-            d
-        }
-    }
+    let d = data::load(dir.path()).diagnostics;
+    assert!(d.has_errors(), "expected errors");
+    d
 }
 
 /// The valid site with one incident file replaced.
@@ -184,7 +180,10 @@ fn utc(s: &str) -> DateTime<Utc> {
 #[test]
 fn a_site_without_data_loads_empty() {
     let dir = site(&[("content/_index.md", "# Home\n")]);
-    let (ds, diags) = data::load(dir.path()).unwrap();
+    let data::Loaded {
+        dataset: ds,
+        diagnostics: diags,
+    } = data::load(dir.path());
     assert!(ds.services.is_empty() && ds.incidents.is_empty() && ds.maintenance.is_empty());
     assert!(diags.is_empty());
 }
@@ -1006,7 +1005,10 @@ fn loads_ten_thousand_incidents() {
         std::fs::write(p, text).unwrap();
     }
     let start = std::time::Instant::now();
-    let (ds, diags) = data::load(dir.path()).unwrap();
+    let data::Loaded {
+        dataset: ds,
+        diagnostics: diags,
+    } = data::load(dir.path());
     eprintln!(
         "loaded {} incidents in {:?}",
         ds.incidents.len(),

@@ -66,15 +66,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     // run reports all of them; only a theme that cannot load stops early.
     let (content, content_diags) = content::load(root, &config.title, opts.drafts);
     diags.extend(content_diags.0);
-    let (data, data_ok) = match data::load(root) {
-        Ok((d, warnings)) => {
-            diags.extend(warnings.0);
-            (d, true)
-        }
-        Err(e) => {
-            diags.extend(e.0);
-            (Dataset::default(), false)
-        }
+    let loaded = data::load(root);
+    let data_ok = !loaded.diagnostics.has_errors();
+    diags.extend(loaded.diagnostics.0);
+    let data = if data_ok {
+        loaded.dataset
+    } else {
+        Dataset::default()
     };
     let statics = templates::static_files(root, &config.theme).unwrap_or_else(|e| {
         diags.extend(e.0);
