@@ -18,15 +18,43 @@
 
 mod staging;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::load::DATA_DIR;
-use super::model::{Id, Incident, MaintenanceWindow, Service};
+use super::model::{Dataset, Id, Incident, MaintenanceWindow, Service};
 
 pub use staging::Staging;
+
+/// Every file of `data` as written canonically: `(path relative to the
+/// site root, text)`, services.yaml first, then incidents by path, then one
+/// file per month of maintenance windows. For `Staging::write`.
+pub fn files(data: &Dataset) -> Vec<(PathBuf, String)> {
+    let mut out = vec![(services_path(), services(&data.services))];
+    let mut incidents: Vec<(PathBuf, String)> = data
+        .incidents
+        .iter()
+        .map(|i| (incident_path(i), incident(i)))
+        .collect();
+    incidents.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(incidents);
+    let mut months: BTreeMap<PathBuf, Vec<MaintenanceWindow>> = BTreeMap::new();
+    for w in &data.maintenance {
+        months
+            .entry(maintenance_path(w.start))
+            .or_default()
+            .push(w.clone());
+    }
+    out.extend(
+        months
+            .into_iter()
+            .map(|(path, windows)| (path, maintenance_month(&windows))),
+    );
+    out
+}
 
 /// `data/services.yaml`: the services, sorted by id.
 pub fn services(services: &[Service]) -> String {
