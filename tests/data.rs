@@ -1548,3 +1548,73 @@ fn generated_incidents_round_trip() {
         assert_load_write_same_bytes(dir.path());
     }
 }
+
+// ---------------------------------------------------------------------------
+// opsbook new postmortem
+
+fn new_postmortem(root: &Path, id: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"))
+        .args(["new", "postmortem", id, "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn new_postmortem_of_a_confidential_incident_warns_it_is_never_published() {
+    let secret = incident_with("confidential: false", "confidential: true").replace(
+        "title: Elevated",
+        "title: \"Leak: \\\"x\\\"\\nsecond line\\u0001\" # Elevated",
+    );
+    let dir = site(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, &secret)]);
+    let out = new_postmortem(dir.path(), "17054");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: incident `17054` is confidential: this post-mortem will never be published"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(INCIDENT_FILE), "{stderr}");
+    // The skeleton is still written, its front matter by the canonical
+    // writer: the title reads back as itself.
+    let text = std::fs::read_to_string(dir.path().join("content/postmortems/17054.md")).unwrap();
+    let front = text.split("---\n").nth(1).unwrap();
+    assert!(
+        front.contains("title: \"Leak: \\\"x\\\"\\nsecond line\\x01\"\n"),
+        "{front}"
+    );
+
+    // A public incident: no warning.
+    let dir = site(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, INCIDENT)]);
+    let out = new_postmortem(dir.path(), "17054");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("warning"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn new_postmortem_goes_on_when_another_snapshot_is_broken() {
+    let broken = INCIDENT
+        .replace("\"17054\"", "\"17055\"")
+        .replace("impact: outage", "impact: total");
+    let dir = site(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, INCIDENT),
+        ("data/incidents/2026/17055.yaml", &broken),
+    ]);
+    let out = new_postmortem(dir.path(), "17054");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The broken one itself: its errors are shown.
+    let out = new_postmortem(dir.path(), "17055");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("`impact` must be one of"), "{stderr}");
+}
