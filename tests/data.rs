@@ -1465,7 +1465,7 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
     fn chance(&mut self) -> bool {
-        self.next() % 2 == 0
+        self.next().is_multiple_of(2)
     }
     /// A text of 1–4 pieces: words, nasty strings and single characters.
     fn text(&mut self) -> String {
