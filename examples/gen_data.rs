@@ -5,8 +5,8 @@
 //! ```
 //!
 //! Writes `DIR/data/services.yaml`, `DIR/data/incidents/YYYY/<id>.yaml` and
-//! `DIR/data/maintenance/YYYY-MM.yaml` in the canonical form of
-//! `docs/data-format.md` (keys in contract order, lists sorted, no nulls).
+//! `DIR/data/maintenance/YYYY-MM.yaml` through opsbook's canonical writer
+//! (`opsbook::data::write`), in the form of `docs/data-format.md`.
 //! The same arguments always give byte-identical files: a private PRNG
 //! (splitmix64), no hash-map iteration, no wall-clock time.
 //!
@@ -21,8 +21,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
 use clap::Parser;
+use opsbook::data::{Id, model, write};
 use rayon::prelude::*;
 
 #[derive(Parser, Debug)]
@@ -274,52 +275,13 @@ fn shift(t: Ts) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------
-// Canonical YAML text
+// Summary text
 
-/// Double-quoted YAML scalar with the escapes YAML needs.
-fn q(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{85}' => out.push_str("\\N"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A flow-sequence item: plain when it is a safe lowercase word, else quoted.
-fn flow_item(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !matches!(
-            s,
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        );
-    if safe { s.to_string() } else { q(s) }
-}
-
-fn flow_list<S: AsRef<str>>(items: &[S]) -> String {
-    let parts: Vec<String> = items.iter().map(|s| flow_item(s.as_ref())).collect();
-    format!("[{}]", parts.join(", "))
-}
-
-/// A block scalar `|` body, indented; text must end with exactly one newline.
-fn block(out: &mut String, indent: &str, text: &str) {
+/// A summary as its snapshot holds it: each markdown line word-wrapped at
+/// 78 characters, trailing spaces dropped, one final newline. (The writer,
+/// `opsbook::data::write`, writes the text as it is.)
+fn wrapped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
     for line in text.trim_end_matches('\n').split('\n') {
         let line = line.trim_end();
         if line.is_empty() {
@@ -327,11 +289,11 @@ fn block(out: &mut String, indent: &str, text: &str) {
             continue;
         }
         for part in wrap(line, 78) {
-            out.push_str(indent);
             out.push_str(&part);
             out.push('\n');
         }
     }
+    out
 }
 
 /// Word-wraps one markdown line (a paragraph or a list item) at `width`,
@@ -532,16 +494,6 @@ enum Impact {
     Outage,
     Degraded,
     None,
-}
-
-impl Impact {
-    fn as_str(self) -> &'static str {
-        match self {
-            Impact::Outage => "outage",
-            Impact::Degraded => "degraded",
-            Impact::None => "none",
-        }
-    }
 }
 
 type Action = (&'static str, &'static str);
@@ -3964,86 +3916,99 @@ fn materialize_pool(
 }
 
 // ---------------------------------------------------------------------------
-// YAML rendering
+// The model, written by opsbook's canonical writer
 
-fn render_incident(inc: &Incident) -> String {
-    let mut o = String::with_capacity(2048);
-    let _ = writeln!(o, "id: {}", q(&inc.iid.to_string()));
-    let _ = writeln!(o, "title: {}", q(&inc.title));
-    let _ = writeln!(o, "severity: {}", inc.severity);
-    let _ = writeln!(o, "status: {}", inc.status);
-    let _ = writeln!(o, "confidential: {}", inc.confidential);
-    let _ = writeln!(o, "services: {}", flow_list(&inc.services));
-    let _ = writeln!(o, "started_at: {}", fmt_ts(inc.started));
-    if let Some(t) = inc.detected {
-        let _ = writeln!(o, "detected_at: {}", fmt_ts(t));
-    }
-    if let Some(t) = inc.mitigated {
-        let _ = writeln!(o, "mitigated_at: {}", fmt_ts(t));
-    }
-    if let Some(t) = inc.resolved {
-        let _ = writeln!(o, "resolved_at: {}", fmt_ts(t));
-    }
-    let _ = writeln!(o, "impact: {}", inc.impact.as_str());
-    if let Some(c) = &inc.root_cause {
-        let _ = writeln!(o, "root_cause: {c}");
-    }
-    let _ = writeln!(o, "url: {}", incident_url(inc.iid));
-    let _ = writeln!(o, "labels: {}", flow_list(&inc.labels));
-    o.push_str("summary: |\n");
-    block(&mut o, "  ", &inc.summary);
-    if !inc.timeline.is_empty() {
-        o.push_str("timeline:\n");
-        for (t, text) in &inc.timeline {
-            let _ = writeln!(o, "  - at: {}", fmt_ts(*t));
-            let _ = writeln!(o, "    text: {}", q(text));
-        }
-    }
-    if !inc.actions.is_empty() {
-        o.push_str("corrective_actions:\n");
-        for a in &inc.actions {
-            let _ = writeln!(o, "  - title: {}", q(&a.title));
-            let _ = writeln!(o, "    url: {}", a.url);
-            let _ = writeln!(
-                o,
-                "    status: {}",
-                if a.closed { "closed" } else { "open" }
-            );
-            let _ = writeln!(o, "    due: {}", a.due);
-            let _ = writeln!(o, "    owner: {}", q(&a.owner));
-        }
-    }
-    o
+fn utc(t: Ts) -> DateTime<Utc> {
+    t.and_utc()
 }
 
-fn render_services() -> String {
-    let mut o = String::from("services:\n");
-    let mut list: Vec<&Svc> = SERVICES.iter().collect();
-    list.sort_by_key(|s| s.id);
-    for s in list {
-        let _ = writeln!(o, "  - id: {}", q(s.id));
-        let _ = writeln!(o, "    name: {}", q(s.name));
-        let _ = writeln!(o, "    weight: {}", s.weight);
-        let _ = writeln!(o, "    target: {}", s.target);
-        let _ = writeln!(o, "    team: {}", q(s.team));
-        let _ = writeln!(o, "    description: {}", q(s.description));
-    }
-    o
+fn id(s: &str) -> Id {
+    Id::parse(s).unwrap_or_else(|| panic!("bad id {s}"))
 }
 
-fn render_windows(ws: &[&Window]) -> String {
-    let mut o = String::from("windows:\n");
-    for w in ws {
-        let _ = writeln!(o, "  - id: {}", q(&w.id));
-        let _ = writeln!(o, "    title: {}", q(&w.title));
-        let _ = writeln!(o, "    services: {}", flow_list(&w.services));
-        let _ = writeln!(o, "    start: {}", fmt_ts(w.start));
-        let _ = writeln!(o, "    end: {}", fmt_ts(w.end));
-        if let Some(u) = &w.url {
-            let _ = writeln!(o, "    url: {u}");
-        }
+fn ids(list: &[&str]) -> Vec<Id> {
+    list.iter().map(|s| id(s)).collect()
+}
+
+fn model_incident(inc: &Incident) -> model::Incident {
+    model::Incident {
+        id: id(&inc.iid.to_string()),
+        title: inc.title.clone(),
+        severity: model::Severity::from_number(inc.severity.into()).expect("severity 1..4"),
+        status: match inc.status {
+            "active" => model::Status::Active,
+            "mitigated" => model::Status::Mitigated,
+            _ => model::Status::Resolved,
+        },
+        confidential: inc.confidential,
+        services: ids(&inc.services),
+        started_at: utc(inc.started),
+        detected_at: inc.detected.map(utc),
+        mitigated_at: inc.mitigated.map(utc),
+        resolved_at: inc.resolved.map(utc),
+        impact: match inc.impact {
+            Impact::Outage => model::Impact::Outage,
+            Impact::Degraded => model::Impact::Degraded,
+            Impact::None => model::Impact::None,
+        },
+        root_cause: inc.root_cause.clone(),
+        url: Some(incident_url(inc.iid)),
+        labels: inc.labels.clone(),
+        summary: Some(wrapped(&inc.summary)),
+        timeline: inc
+            .timeline
+            .iter()
+            .map(|(t, text)| model::TimelineEntry {
+                at: utc(*t),
+                text: text.clone(),
+            })
+            .collect(),
+        corrective_actions: inc
+            .actions
+            .iter()
+            .map(|a| model::CorrectiveAction {
+                title: a.title.clone(),
+                url: Some(a.url.clone()),
+                status: if a.closed {
+                    model::ActionStatus::Closed
+                } else {
+                    model::ActionStatus::Open
+                },
+                due: Some(a.due),
+                owner: Some(a.owner.clone()),
+            })
+            .collect(),
+        origin: model::Origin::default(),
     }
-    o
+}
+
+fn model_services() -> Vec<model::Service> {
+    SERVICES
+        .iter()
+        .map(|s| model::Service {
+            id: id(s.id),
+            name: s.name.to_string(),
+            weight: s.weight,
+            target: s.target.parse().expect("target is a number"),
+            team: Some(s.team.to_string()),
+            description: Some(s.description.to_string()),
+            origin: model::Origin::default(),
+        })
+        .collect()
+}
+
+fn model_windows(ws: &[&Window]) -> Vec<model::MaintenanceWindow> {
+    ws.iter()
+        .map(|w| model::MaintenanceWindow {
+            id: id(&w.id),
+            title: w.title.clone(),
+            services: ids(&w.services),
+            start: utc(w.start),
+            end: utc(w.end),
+            url: w.url.clone(),
+            origin: model::Origin::default(),
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -4391,7 +4356,10 @@ fn main() {
     }
     mkdir(&data);
     mkdir(&data.join("incidents"));
-    write(&data.join("services.yaml"), &render_services());
+    write(
+        &data.join("services.yaml"),
+        &write::services(&model_services()),
+    );
     let mut years: Vec<i32> = incidents.iter().map(|i| i.started.year()).collect();
     years.sort();
     years.dedup();
@@ -4403,7 +4371,7 @@ fn main() {
             .join("incidents")
             .join(inc.started.year().to_string())
             .join(format!("{}.yaml", inc.iid));
-        write(&p, &render_incident(inc));
+        write(&p, &write::incident(&model_incident(inc)));
     });
     mkdir(&data.join("maintenance"));
     for &(y, m) in &months {
@@ -4414,7 +4382,7 @@ fn main() {
         if !ws.is_empty() {
             write(
                 &data.join("maintenance").join(format!("{y}-{m:02}.yaml")),
-                &render_windows(&ws),
+                &write::maintenance_month(&model_windows(&ws)),
             );
         }
     }

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::analyse;
 use crate::content;
-use crate::data::{self, Dataset};
+use crate::data;
 use crate::diag::Diagnostics;
 use crate::output::Sink;
 use crate::publish::{self, PublicSite};
@@ -36,16 +36,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
 
     let (content, content_diags) = content::load(root, &config.title, settings.drafts);
     diags.extend(content_diags.0);
-    let (data, data_ok) = match data::load(root) {
-        Ok((d, warnings)) => {
-            diags.extend(warnings.0);
-            (d, true)
-        }
-        Err(e) => {
-            diags.extend(e.0);
-            (Dataset::default(), false)
-        }
-    };
+    // A snapshot with errors is left out of the dataset; with any data
+    // error the build fails, but everything else is still checked.
+    let loaded = data::load(root);
+    let data_ok = !loaded.diagnostics.has_errors();
+    diags.extend(loaded.diagnostics.0);
+    let data = loaded.dataset;
     let statics = templates::static_files(root, &config.theme).unwrap_or_else(|e| {
         diags.extend(e.0);
         Default::default()

@@ -88,8 +88,9 @@ fn main() -> ExitCode {
     let (opts, strict) = match cli.command {
         Command::New(New::Postmortem { id, root }) => {
             return match opsbook::scaffold::new_postmortem(&root, &id) {
-                Ok(path) => {
-                    eprintln!("wrote {}", path.display());
+                Ok(written) => {
+                    eprint!("{}", written.warnings);
+                    eprintln!("wrote {}", written.path.display());
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {

@@ -1,6 +1,8 @@
 //! `opsbook new postmortem <id>`: writes the skeleton of a blameless review
 //! for an incident, with the timeline pre-filled from its snapshot, into
-//! `content/postmortems/<id>.md`. Never overwrites an existing file.
+//! `content/postmortems/<id>.md`. Never overwrites an existing file. The
+//! front matter's texts are written by the canonical writer's quoting
+//! (`data::write::inline`), so any incident title reads back as itself.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,15 +12,30 @@ use crate::content::{CONTENT_DIR, POSTMORTEMS_DIR};
 use crate::data::{self, Id, Incident};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
-/// Creates the narrative file and returns its path (relative to `root`).
-pub fn new_postmortem(root: &Path, id: &str) -> Result<PathBuf, Diagnostics> {
+/// What `new_postmortem` wrote.
+#[derive(Debug)]
+pub struct Written {
+    /// The new narrative, relative to the site root.
+    pub path: PathBuf,
+    /// Things the author should know (a confidential incident's review is
+    /// never published).
+    pub warnings: Diagnostics,
+}
+
+/// Creates the narrative file and says where (relative to `root`).
+pub fn new_postmortem(root: &Path, id: &str) -> Result<Written, Diagnostics> {
     let Some(id) = Id::parse(id) else {
         return Err(Diagnostic::error(format!("`{id}` is not an incident id"))
             .help("ids are lowercase letters, digits and `-`, as in data/incidents/YYYY/<id>.yaml")
             .into());
     };
-    let (data, _) = data::load(root)?;
+    let loaded = data::load(root);
+    let data = &loaded.dataset;
     let Some(incident) = data.incident(&id) else {
+        // Its file may be the one with errors: show them.
+        if loaded.diagnostics.has_errors() {
+            return Err(loaded.diagnostics);
+        }
         let mut known: Vec<&str> = data
             .incidents
             .iter()
@@ -71,7 +88,28 @@ pub fn new_postmortem(root: &Path, id: &str) -> Result<PathBuf, Diagnostics> {
             rel.display()
         )))
     })?;
-    Ok(rel)
+    let mut warnings = Diagnostics::new();
+    if incident.confidential {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "incident `{id}` is confidential: this post-mortem will never be published"
+            ))
+            .at(Location::file(&rel))
+            .label(
+                Location::file(&incident.origin.file),
+                "`confidential: true` here",
+            )
+            .help(
+                "write the review for internal use; the site leaves out confidential incidents \
+                 and their post-mortems. Publish a redacted review under a public incident \
+                 instead, if one is wanted",
+            ),
+        );
+    }
+    Ok(Written {
+        path: rel,
+        warnings,
+    })
 }
 
 fn template(i: &Incident) -> String {
@@ -95,11 +133,12 @@ fn template(i: &Incident) -> String {
     let detect = times
         .time_to_detect
         .map_or_else(|| "not recorded".to_string(), analyse::human_duration);
-    let title = i.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let title = data::write::inline(&i.title);
+    let incident = data::write::inline(i.id.as_str());
     format!(
         r#"---
-title: "{title}"
-incident: "{id}"
+title: {title}
+incident: {incident}
 ---
 
 <!--

@@ -45,7 +45,7 @@ impl AsOfRule {
     pub fn resolve(self, data: &Dataset) -> DateTime<Utc> {
         match self {
             AsOfRule::Given(t) | AsOfRule::SourceDateEpoch(t) => t,
-            AsOfRule::LatestInData => latest_instant(data).unwrap_or(DateTime::UNIX_EPOCH),
+            AsOfRule::LatestInData => data.latest_instant().unwrap_or(DateTime::UNIX_EPOCH),
         }
     }
 }
@@ -132,22 +132,6 @@ impl Settings {
         };
         Ok((settings, diags))
     }
-}
-
-/// The latest incident or timeline time; maintenance windows and due dates
-/// never move it.
-fn latest_instant(data: &Dataset) -> Option<DateTime<Utc>> {
-    data.incidents
-        .iter()
-        .flat_map(|i| {
-            [i.started_at]
-                .into_iter()
-                .chain(i.detected_at)
-                .chain(i.mitigated_at)
-                .chain(i.resolved_at)
-                .chain(i.timeline.iter().map(|t| t.at))
-        })
-        .max()
 }
 
 /// `2026-11-30` (00:00 UTC) or an RFC 3339 instant with its offset.

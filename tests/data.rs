@@ -93,22 +93,18 @@ fn site(files: &[(&str, &str)]) -> TempDir {
 #[track_caller]
 fn load_ok(files: &[(&str, &str)]) -> (Dataset, Diagnostics) {
     let dir = site(files);
-    match data::load(dir.path()) {
-        Ok(v) => v,
-        Err(d) => panic!("expected the data to load, got:\n{d}"),
-    }
+    let loaded = data::load(dir.path());
+    let d = loaded.diagnostics;
+    assert!(!d.has_errors(), "expected the data to load, got:\n{d}");
+    (loaded.dataset, d)
 }
 
 #[track_caller]
 fn load_err(files: &[(&str, &str)]) -> Diagnostics {
     let dir = site(files);
-    match data::load(dir.path()) {
-        Ok(_) => panic!("expected errors"),
-        Err(d) => {
-            assert!(d.has_errors(), "Err without an error:\n{d}");
-            d
-        }
-    }
+    let d = data::load(dir.path()).diagnostics;
+    assert!(d.has_errors(), "expected errors");
+    d
 }
 
 /// The valid site with one incident file replaced.
@@ -184,7 +180,10 @@ fn utc(s: &str) -> DateTime<Utc> {
 #[test]
 fn a_site_without_data_loads_empty() {
     let dir = site(&[("content/_index.md", "# Home\n")]);
-    let (ds, diags) = data::load(dir.path()).unwrap();
+    let data::Loaded {
+        dataset: ds,
+        diagnostics: diags,
+    } = data::load(dir.path());
     assert!(ds.services.is_empty() && ds.incidents.is_empty() && ds.maintenance.is_empty());
     assert!(diags.is_empty());
 }
@@ -1006,7 +1005,10 @@ fn loads_ten_thousand_incidents() {
         std::fs::write(p, text).unwrap();
     }
     let start = std::time::Instant::now();
-    let (ds, diags) = data::load(dir.path()).unwrap();
+    let data::Loaded {
+        dataset: ds,
+        diagnostics: diags,
+    } = data::load(dir.path());
     eprintln!(
         "loaded {} incidents in {:?}",
         ds.incidents.len(),
@@ -1014,4 +1016,605 @@ fn loads_ten_thousand_incidents() {
     );
     assert_eq!(ds.incidents.len(), 10_000);
     assert!(diags.is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// All problems of a file together
+
+#[test]
+fn every_mistake_of_one_incident_file_is_reported() {
+    // Six different mistakes in one file: before the per-file check went on
+    // after a key problem, the unknown key hid all the others.
+    let text = INCIDENT
+        .replace("severity: 1\n", "severity: 1\ntitle: Twice\n")
+        .replace("status: resolved", "status: closed")
+        .replace(
+            "detected_at: 2026-07-07T09:34:00Z",
+            "detected_at: 2026-07-07T09:00:00Z",
+        )
+        .replace(
+            "mitigated_at: 2026-07-07T10:05:00Z",
+            "mitigated_at: 2026-07-07T10:05:00",
+        )
+        .replace("impact: outage\n", "")
+        .replace("timeline:", "timline:");
+    let d = with_incident(&text);
+    let errors: Vec<&Diagnostic> = d.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 6, "{d}");
+    expect(&d, "duplicate key `title`", INCIDENT_FILE, 4, 1);
+    expect(&d, "`status` must be one of", INCIDENT_FILE, 5, 9);
+    expect(
+        &d,
+        "`detected_at` is before `started_at`",
+        INCIDENT_FILE,
+        9,
+        14,
+    );
+    expect(
+        &d,
+        "`mitigated_at` has no UTC offset",
+        INCIDENT_FILE,
+        10,
+        15,
+    );
+    expect(&d, "incident without `impact`", INCIDENT_FILE, 1, 1);
+    let typo = expect(&d, "unknown key `timline`", INCIDENT_FILE, 17, 1);
+    assert!(help(typo).contains("did you mean `timeline`?"), "{typo}");
+    let dup = expect(&d, "duplicate key `title`", INCIDENT_FILE, 4, 1);
+    assert_eq!(dup.labels[0].0.line, 2, "the first `title` is labelled");
+}
+
+#[test]
+fn values_of_the_wrong_shape_do_not_stop_the_file() {
+    let text = INCIDENT
+        .replace("title: Elevated", "title: [Elevated")
+        .replace("change\n", "change]\n")
+        .replace("labels: [incident, \"severity::1\"]", "labels: incident")
+        .replace("severity: 1", "severity: 7");
+    let d = with_incident(&text);
+    expect(
+        &d,
+        "`title` must be a single value, not a list",
+        INCIDENT_FILE,
+        2,
+        8,
+    );
+    expect(&d, "`labels` must be a list", INCIDENT_FILE, 14, 9);
+    expect(&d, "`severity` must be one of", INCIDENT_FILE, 3, 11);
+    assert!(
+        !d.iter().any(|d| d.message.contains("without `title`")),
+        "a wrong shape is not also a missing key:\n{d}"
+    );
+}
+
+#[test]
+fn a_file_with_errors_is_left_out_and_the_others_load() {
+    let bad = incident_with("impact: outage", "impact: total");
+    let good = INCIDENT
+        .replace("\"17054\"", "\"17055\"")
+        .replace("confidential: false", "confidential: true");
+    let dir = site(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, &bad),
+        ("data/incidents/2026/17055.yaml", &good),
+        (MAINTENANCE_FILE, MAINTENANCE),
+    ]);
+    let loaded = data::load(dir.path());
+    assert_eq!(
+        loaded.diagnostics.error_count(),
+        1,
+        "{}",
+        loaded.diagnostics
+    );
+    let ids: Vec<&str> = loaded
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["17055"]);
+    assert_eq!(loaded.dataset.maintenance.len(), 2);
+    assert_eq!(loaded.dataset.services.len(), 3);
+}
+
+#[test]
+fn an_incident_naming_a_broken_service_is_left_out() {
+    // `git` has a bad weight: services.yaml keeps its other services, and
+    // no incident in the dataset names a service that is not in it.
+    let services = SERVICES.replace(
+        "weight: 5\n    target: 99.9\n",
+        "weight: lots\n    target: 99.9\n",
+    );
+    let uses_git = incident_with("services: [web, api]", "services: [git]");
+    let dir = site(&[
+        ("data/services.yaml", &services),
+        (INCIDENT_FILE, &uses_git),
+    ]);
+    let loaded = data::load(dir.path());
+    assert_eq!(
+        loaded.diagnostics.error_count(),
+        1,
+        "{}",
+        loaded.diagnostics
+    );
+    let ids: Vec<&str> = loaded
+        .dataset
+        .services
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(ids, ["api", "web"]);
+    assert!(loaded.dataset.incidents.is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// The canonical writer: round trips
+
+fn without_origins(mut ds: Dataset) -> Dataset {
+    for s in &mut ds.services {
+        s.origin = Default::default();
+    }
+    for i in &mut ds.incidents {
+        i.origin = Default::default();
+    }
+    for w in &mut ds.maintenance {
+        w.origin = Default::default();
+    }
+    ds
+}
+
+#[track_caller]
+fn assert_same_data(a: &Dataset, b: &Dataset) {
+    assert_eq!(a.services, b.services);
+    assert_eq!(a.maintenance, b.maintenance);
+    assert_eq!(a.incidents.len(), b.incidents.len());
+    for (x, y) in a.incidents.iter().zip(&b.incidents) {
+        assert_eq!(x, y);
+    }
+}
+
+/// Writes `ds` into a fresh site through a staging update, loads it back
+/// (which must succeed without warnings) and returns what loaded.
+#[track_caller]
+fn write_and_load(ds: &Dataset) -> (TempDir, Dataset) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut staging = data::write::Staging::new(dir.path()).unwrap();
+    for (rel, text) in data::write::files(ds) {
+        staging.write(&rel, &text).unwrap();
+    }
+    staging.commit().unwrap();
+    let loaded = data::load(dir.path());
+    assert!(loaded.diagnostics.is_empty(), "{}", loaded.diagnostics);
+    let back = without_origins(loaded.dataset);
+    (dir, back)
+}
+
+/// Every file under `root/data`, relative to `root`, with its text.
+fn data_files(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = walkdir_files(&root.join("data"))
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.strip_prefix(root).unwrap().to_path_buf(), text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn assert_load_write_same_bytes(root: &Path) {
+    let loaded = data::load(root);
+    assert!(!loaded.diagnostics.has_errors(), "{}", loaded.diagnostics);
+    let mut written = data::write::files(&loaded.dataset);
+    written.sort();
+    let on_disk = data_files(root);
+    assert_eq!(
+        written.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        on_disk.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        "the writer writes exactly the files there are"
+    );
+    for ((path, text), (_, disk)) in written.iter().zip(&on_disk) {
+        assert_eq!(
+            text,
+            disk,
+            "{} is not written back byte for byte",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_sample_data_is_written_back_byte_for_byte() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_load_write_same_bytes(root);
+    let loaded = data::load(root);
+    assert!(loaded.dataset.incidents.len() > 100);
+    assert!(loaded.diagnostics.is_empty(), "{}", loaded.diagnostics);
+}
+
+#[test]
+fn hand_written_canonical_files_are_written_back_byte_for_byte() {
+    let services = SERVICES.replace("schema: 1\n", "");
+    let dir = site(&[
+        ("data/services.yaml", &services),
+        (INCIDENT_FILE, INCIDENT),
+        (MAINTENANCE_FILE, MAINTENANCE),
+        (
+            "data/incidents/2025/nasty.yaml",
+            "\
+id: nasty
+title: \"Outage: web # all of it\"
+severity: 2
+status: active
+confidential: true
+services: [web]
+started_at: 2025-12-31T23:59:59.250Z
+impact: degraded
+labels: [\"a,b\", no-colon, \"x: y\", \"yes\"]
+summary: |-
+  Two lines,
+
+    the last indented and without a final newline
+timeline:
+  - at: 2025-12-31T23:59:59.250Z
+    text: \"yes\"
+  - at: 2026-01-01T00:00:00Z
+    text: \"\\x01\\x1B \\\"quoted\\\" \\\\ \\N\\L\"
+",
+        ),
+    ]);
+    assert_load_write_same_bytes(dir.path());
+}
+
+/// Texts that YAML could read as something else, or that need escapes.
+const NASTY: &[&str] = &[
+    "a: b",
+    "# not a comment",
+    "a #b",
+    "- leading dash",
+    "\"quoted\"",
+    "'single'",
+    "multi\nline",
+    "trailing newline\n",
+    "two newlines\n\n",
+    "\n leading newline",
+    " leading space\nsecond\n",
+    "trailing space \nsecond\n",
+    "control \u{1} \u{1b}[31m \u{7f} \u{9f}",
+    "unicode é ☕ 𝄞 \u{a0}nbsp",
+    "line sep \u{2028} para \u{2029} nel \u{85}",
+    "\u{feff}bom",
+    "yes",
+    "No",
+    "off",
+    "null",
+    "~",
+    "NULL",
+    "True",
+    "17054",
+    "1e3",
+    "0x1F",
+    "0o17",
+    "+1",
+    "-1",
+    ".nan",
+    "2026-08-01",
+    "12:30",
+    "2026-07-07T09:30:00Z",
+    "[x]",
+    "{y: z}",
+    "*alias",
+    "&anchor",
+    "!tag",
+    "%directive",
+    "@at",
+    "`code`",
+    "|",
+    ">",
+    "key:",
+    "back\\slash",
+    "tab\there",
+    "\tlead tab",
+    "cr\r\nlf",
+    "  spaces  ",
+    "---",
+    "...",
+    "<<",
+    "=",
+    "?",
+    "a\u{0}b",
+];
+
+fn time(s: &str) -> DateTime<Utc> {
+    utc(s)
+}
+
+fn id(s: &str) -> opsbook::data::Id {
+    opsbook::data::Id::parse(s).unwrap()
+}
+
+/// A valid dataset whose texts are the nasty strings.
+fn nasty_dataset() -> Dataset {
+    use opsbook::data::{CorrectiveAction, Incident, MaintenanceWindow, Service, TimelineEntry};
+    // Required texts may not be blank; optional blank texts read as absent.
+    let texts: Vec<&str> = NASTY
+        .iter()
+        .copied()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let services = vec![
+        Service {
+            id: id("17054"),
+            name: "yes".into(),
+            weight: 0,
+            target: 99.5,
+            team: Some("a: b".into()),
+            description: Some("multi\n\nline *markdown*\n".into()),
+            origin: Default::default(),
+        },
+        Service {
+            id: id("web"),
+            name: "Web # main".into(),
+            weight: 5,
+            target: 100.0,
+            team: None,
+            description: None,
+            origin: Default::default(),
+        },
+    ];
+    let mut incidents = Vec::new();
+    for (n, t) in texts.iter().enumerate() {
+        let start = time("2026-07-07T09:30:00Z") + chrono::Duration::minutes(n as i64 * 61);
+        incidents.push(Incident {
+            id: id(&format!("{}", 100 + n)),
+            title: t.to_string(),
+            severity: Severity::S2,
+            status: Status::Resolved,
+            confidential: n % 3 == 0,
+            services: vec![id("web"), id("17054")],
+            started_at: start,
+            detected_at: Some(start + chrono::Duration::seconds(59)),
+            mitigated_at: None,
+            resolved_at: Some(start + chrono::Duration::minutes(30)),
+            impact: Impact::Degraded,
+            root_cause: Some(t.to_string()),
+            url: Some(format!("https://gitlab.example.com/x/-/issues/{n}#note")),
+            labels: {
+                let mut l: Vec<String> = NASTY.iter().map(|s| s.to_string()).collect();
+                l.sort();
+                l
+            },
+            summary: Some(t.to_string()),
+            timeline: vec![
+                TimelineEntry {
+                    at: start,
+                    text: t.to_string(),
+                },
+                TimelineEntry {
+                    at: start,
+                    text: "same instant".into(),
+                },
+            ],
+            corrective_actions: vec![CorrectiveAction {
+                title: t.to_string(),
+                url: None,
+                status: ActionStatus::Closed,
+                due: NaiveDate::from_ymd_opt(2026, 8, 1),
+                owner: Some(t.to_string()),
+            }],
+            origin: Default::default(),
+        });
+    }
+    let maintenance = texts
+        .iter()
+        .enumerate()
+        .map(|(n, t)| MaintenanceWindow {
+            id: id(&format!("mw-{n}")),
+            title: t.to_string(),
+            services: vec![id("web")],
+            start: time("2026-10-01T00:00:00Z") + chrono::Duration::hours(n as i64 * 9),
+            end: time("2026-10-01T02:00:00Z") + chrono::Duration::hours(n as i64 * 9),
+            url: None,
+            origin: Default::default(),
+        })
+        .collect();
+    Dataset {
+        services,
+        incidents,
+        maintenance,
+    }
+}
+
+#[test]
+fn nasty_texts_are_written_and_read_back_exactly() {
+    let ds = nasty_dataset();
+    let (dir, back) = write_and_load(&ds);
+    assert_same_data(&back, &ds);
+    assert_load_write_same_bytes(dir.path());
+}
+
+/// splitmix64: a small deterministic generator for the property test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self) -> bool {
+        self.next().is_multiple_of(2)
+    }
+    /// A text of 1–4 pieces: words, nasty strings and single characters.
+    fn text(&mut self) -> String {
+        const CHARS: &[char] = &[
+            ' ', ':', '#', '-', '"', '\'', '\\', '\n', '\t', '\r', '|', '>', '{', '[', ',', '*',
+            '&', '!', '%', '@', '`', 'é', '☕', '\u{1}', '\u{85}', '\u{2028}', '\u{feff}',
+        ];
+        let n = 1 + self.below(4);
+        let mut s = String::new();
+        for _ in 0..n {
+            match self.below(3) {
+                0 => s.push_str(NASTY[self.below(NASTY.len())]),
+                1 => s.push(CHARS[self.below(CHARS.len())]),
+                _ => s.push_str(["web", "outage", "99.95", "2026", "x"][self.below(5)]),
+            }
+        }
+        if s.trim().is_empty() {
+            s.push('x');
+        }
+        s
+    }
+}
+
+#[test]
+fn generated_incidents_round_trip() {
+    use opsbook::data::{CorrectiveAction, TimelineEntry};
+    let mut ds = nasty_dataset();
+    ds.maintenance.clear();
+    let template = ds.incidents[0].clone();
+    for seed in [1u64, 42, 2026] {
+        let mut rng = Rng(seed);
+        ds.incidents.clear();
+        for n in 0..60 {
+            let mut i = template.clone();
+            i.id = id(&format!("g{seed}-{n}"));
+            i.title = rng.text();
+            i.confidential = rng.chance();
+            i.severity = Severity::ALL[rng.below(4)];
+            let start = time("2024-01-01T00:00:00Z")
+                + chrono::Duration::seconds(rng.below(3 * 365 * 86_400) as i64);
+            i.started_at = start;
+            let mut t = start;
+            let mut later = |rng: &mut Rng| {
+                t += chrono::Duration::seconds(rng.below(90_000) as i64);
+                t
+            };
+            i.detected_at = rng.chance().then(|| later(&mut rng));
+            i.mitigated_at = rng.chance().then(|| later(&mut rng));
+            i.resolved_at = rng.chance().then(|| later(&mut rng));
+            i.status = match (i.mitigated_at, i.resolved_at) {
+                (_, Some(_)) => Status::Resolved,
+                (Some(_), None) => Status::Mitigated,
+                _ => Status::Active,
+            };
+            i.root_cause = rng.chance().then(|| rng.text());
+            i.summary = rng.chance().then(|| rng.text());
+            i.labels = (0..rng.below(4)).map(|_| rng.text()).collect();
+            i.labels.sort();
+            i.timeline = (0..rng.below(5))
+                .map(|k| TimelineEntry {
+                    at: start + chrono::Duration::minutes(k as i64 * 7),
+                    text: rng.text(),
+                })
+                .collect();
+            i.corrective_actions = (0..rng.below(3))
+                .map(|_| CorrectiveAction {
+                    title: rng.text(),
+                    url: None,
+                    status: ActionStatus::Open,
+                    due: None,
+                    owner: rng.chance().then(|| rng.text()),
+                })
+                .collect();
+            ds.incidents.push(i);
+        }
+        ds.incidents
+            .sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        let (dir, back) = write_and_load(&ds);
+        assert_same_data(&back, &ds);
+        assert_load_write_same_bytes(dir.path());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// opsbook new postmortem
+
+fn new_postmortem(root: &Path, id: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"))
+        .args(["new", "postmortem", id, "--root"])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn new_postmortem_of_a_confidential_incident_warns_it_is_never_published() {
+    let secret = incident_with("confidential: false", "confidential: true").replace(
+        "title: Elevated",
+        "title: \"Leak: \\\"x\\\"\\nsecond line\\u0001\" # Elevated",
+    );
+    let dir = site(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, &secret)]);
+    let out = new_postmortem(dir.path(), "17054");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: incident `17054` is confidential: this post-mortem will never be published"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(INCIDENT_FILE), "{stderr}");
+    // The skeleton is still written, its front matter by the canonical
+    // writer: the title reads back as itself.
+    let text = std::fs::read_to_string(dir.path().join("content/postmortems/17054.md")).unwrap();
+    let front = text.split("---\n").nth(1).unwrap();
+    assert!(
+        front.contains("title: \"Leak: \\\"x\\\"\\nsecond line\\x01\"\n"),
+        "{front}"
+    );
+
+    // A public incident: no warning.
+    let dir = site(&[("data/services.yaml", SERVICES), (INCIDENT_FILE, INCIDENT)]);
+    let out = new_postmortem(dir.path(), "17054");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("warning"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn new_postmortem_goes_on_when_another_snapshot_is_broken() {
+    let broken = INCIDENT
+        .replace("\"17054\"", "\"17055\"")
+        .replace("impact: outage", "impact: total");
+    let dir = site(&[
+        ("data/services.yaml", SERVICES),
+        (INCIDENT_FILE, INCIDENT),
+        ("data/incidents/2026/17055.yaml", &broken),
+    ]);
+    let out = new_postmortem(dir.path(), "17054");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The broken one itself: its errors are shown.
+    let out = new_postmortem(dir.path(), "17055");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("`impact` must be one of"), "{stderr}");
 }

@@ -5,12 +5,12 @@
 //! folders are a table (`MONTHLY`): a kind of snapshot is added by giving its
 //! folder a checker; until then its files are accepted and ignored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::model::{Dataset, MaintenanceWindow};
+use super::model::{Dataset, Id, MaintenanceWindow};
 use super::validate::{
     self, Check, CheckedIncident, IncidentPath, KnownServices, ServicesFile, YearMonth,
 };
@@ -81,14 +81,26 @@ enum Parsed {
     Maintenance(Vec<MaintenanceWindow>),
 }
 
+/// What `load` found: everything that could be loaded, and every problem.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every file without errors. services.yaml is the exception: its valid
+    /// services are kept one by one, as every other file names them; an
+    /// incident or window naming a service left out is left out too, so
+    /// that every service id in the dataset resolves.
+    pub dataset: Dataset,
+    /// Errors and warnings of all files, sorted by file, line and column.
+    pub diagnostics: Diagnostics,
+}
+
 /// Loads ROOT/data. A site without data/ gets an empty Dataset (a
-/// handbook-only site builds). Ok carries warnings (may be empty); Err
-/// carries all errors found in all files (plus warnings).
-pub fn load(root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
+/// handbook-only site builds). Never all-or-nothing: a file with errors is
+/// left out of the dataset and the other files are in it.
+pub fn load(root: &Path) -> Loaded {
     let dir = root.join(DATA_DIR);
     let mut diags = Diagnostics::new();
     if !dir.exists() {
-        return Ok((Dataset::default(), diags));
+        return Loaded::default();
     }
     if !dir.is_dir() {
         diags.push(
@@ -96,7 +108,10 @@ pub fn load(root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
                 .at(Location::file(Path::new(DATA_DIR)))
                 .help("data/ is the folder of snapshots (services.yaml, incidents/, ...)"),
         );
-        return Err(diags);
+        return Loaded {
+            dataset: Dataset::default(),
+            diagnostics: diags,
+        };
     }
 
     let files = discover(&dir, &mut diags);
@@ -133,7 +148,13 @@ pub fn load(root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
         .filter(|f| !matches!(f.kind, Kind::Services))
         .map(|f| {
             let (parsed, d) = with_file(root, &f.rel, |ck| check_file(ck, f, known.as_ref()));
-            (parsed.unwrap_or(Parsed::Nothing), d)
+            // A file with an error is left out as a whole: half an incident
+            // would be counted as if it were right.
+            let parsed = match parsed {
+                Some(p) if !d.iter().any(Diagnostic::is_error) => p,
+                _ => Parsed::Nothing,
+            };
+            (parsed, d)
         })
         .collect();
 
@@ -150,10 +171,20 @@ pub fn load(root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
             Parsed::Maintenance(w) => dataset.maintenance.extend(w),
         }
     }
-    diags.extend(duplicate_incidents(&checked));
-    dataset.incidents = checked.into_iter().map(|c| c.incident).collect();
+    let (duplicates, duplicated) = duplicate_incidents(&checked);
+    diags.extend(duplicates);
+    // Both files of a duplicated id are in error: neither is kept.
+    dataset.incidents = checked
+        .into_iter()
+        .map(|c| c.incident)
+        .filter(|i| !duplicated.contains(&i.id))
+        .collect();
 
     dataset.services.sort_by(|a, b| a.id.cmp(&b.id));
+    let known: BTreeSet<&Id> = dataset.services.iter().map(|s| &s.id).collect();
+    let resolves = |ids: &[Id]| ids.iter().all(|id| known.contains(id));
+    dataset.incidents.retain(|i| resolves(&i.services));
+    dataset.maintenance.retain(|w| resolves(&w.services));
     dataset
         .incidents
         .sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
@@ -162,10 +193,9 @@ pub fn load(root: &Path) -> Result<(Dataset, Diagnostics), Diagnostics> {
         .sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
 
     diags.sort();
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok((dataset, diags))
+    Loaded {
+        dataset,
+        diagnostics: diags,
     }
 }
 
@@ -223,17 +253,20 @@ fn with_file<T>(
     (Some(out), ck.into_diagnostics())
 }
 
-/// The same incident id in two files: both are named.
-fn duplicate_incidents(checked: &[CheckedIncident]) -> Vec<Diagnostic> {
+/// The same incident id in two files: both are named. Returns the errors
+/// and the ids concerned.
+fn duplicate_incidents(checked: &[CheckedIncident]) -> (Vec<Diagnostic>, BTreeSet<Id>) {
     let mut by_id: BTreeMap<&str, Vec<&CheckedIncident>> = BTreeMap::new();
     for c in checked {
         by_id.entry(c.incident.id.as_str()).or_default().push(c);
     }
     let mut out = Vec::new();
+    let mut ids = BTreeSet::new();
     for (id, mut files) in by_id {
         if files.len() < 2 {
             continue;
         }
+        ids.insert(files[0].incident.id.clone());
         files.sort_by(|a, b| a.id_at.cmp(&b.id_at));
         let first = files[0];
         for dup in &files[1..] {
@@ -251,7 +284,7 @@ fn duplicate_incidents(checked: &[CheckedIncident]) -> Vec<Diagnostic> {
             );
         }
     }
-    out
+    (out, ids)
 }
 
 // ---------------------------------------------------------------------------

@@ -7,8 +7,10 @@
 mod load;
 pub mod model;
 mod validate;
+pub mod write;
+mod yaml;
 
-pub use load::{DATA_DIR, load};
+pub use load::{DATA_DIR, Loaded, load};
 pub use model::*;
 
 /// Incident ids that have a snapshot file (`data/incidents/YYYY/<id>.yaml`),

@@ -117,6 +117,15 @@ pub enum ActionStatus {
     Closed,
 }
 
+impl ActionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Closed => "closed",
+        }
+    }
+}
+
 /// Where a record came from, for messages that point at it later.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Origin {
@@ -231,11 +240,99 @@ impl Dataset {
     pub fn public_incidents(&self) -> impl DoubleEndedIterator<Item = &Incident> {
         self.incidents.iter().filter(|i| !i.confidential)
     }
+
+    /// The latest instant the data records: any incident's started,
+    /// detected, mitigated or resolved time, or timeline time (confidential
+    /// incidents included: only the instant is used). A candidate for the
+    /// build's "as of"; maintenance windows (planned, often in the future)
+    /// and corrective-action due dates never move it.
+    pub fn latest_instant(&self) -> Option<DateTime<Utc>> {
+        self.incidents
+            .iter()
+            .flat_map(|i| {
+                [
+                    Some(i.started_at),
+                    i.detected_at,
+                    i.mitigated_at,
+                    i.resolved_at,
+                ]
+                .into_iter()
+                .flatten()
+                .chain(i.timeline.iter().map(|t| t.at))
+            })
+            .max()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn incident(id: &str, started: &str) -> Incident {
+        Incident {
+            id: Id::parse(id).unwrap(),
+            title: "x".into(),
+            severity: Severity::S2,
+            status: Status::Active,
+            confidential: false,
+            services: vec![Id::parse("web").unwrap()],
+            started_at: t(started),
+            detected_at: None,
+            mitigated_at: None,
+            resolved_at: None,
+            impact: Impact::Outage,
+            root_cause: None,
+            url: None,
+            labels: Vec::new(),
+            summary: None,
+            timeline: Vec::new(),
+            corrective_actions: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
+    #[test]
+    fn latest_instant_of_incidents_and_timelines_only() {
+        assert_eq!(Dataset::default().latest_instant(), None);
+        let mut late = incident("2", "2026-07-01T00:00:00Z");
+        late.resolved_at = Some(t("2026-07-03T10:00:00Z"));
+        late.corrective_actions.push(CorrectiveAction {
+            title: "x".into(),
+            url: None,
+            status: ActionStatus::Open,
+            due: NaiveDate::from_ymd_opt(2027, 1, 1),
+            owner: None,
+        });
+        let mut data = Dataset {
+            incidents: vec![incident("1", "2026-07-02T00:00:00Z"), late],
+            maintenance: vec![MaintenanceWindow {
+                id: Id::parse("mw").unwrap(),
+                title: "planned".into(),
+                services: vec![Id::parse("web").unwrap()],
+                start: t("2026-12-01T00:00:00Z"),
+                end: t("2026-12-01T02:00:00Z"),
+                url: None,
+                origin: Origin::default(),
+            }],
+            ..Dataset::default()
+        };
+        assert_eq!(data.latest_instant(), Some(t("2026-07-03T10:00:00Z")));
+        // A timeline entry after every incident time moves it; so does a
+        // confidential incident.
+        data.incidents[0].timeline.push(TimelineEntry {
+            at: t("2026-07-04T08:00:00Z"),
+            text: "follow-up".into(),
+        });
+        assert_eq!(data.latest_instant(), Some(t("2026-07-04T08:00:00Z")));
+        let mut secret = incident("3", "2026-07-05T00:00:00Z");
+        secret.confidential = true;
+        data.incidents.push(secret);
+        assert_eq!(data.latest_instant(), Some(t("2026-07-05T00:00:00Z")));
+    }
 
     #[test]
     fn ids() {

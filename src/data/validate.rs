@@ -1,31 +1,37 @@
-//! One data file, from YAML to the model: the raw shapes the files are
-//! parsed into, and the checks that turn them into typed records.
+//! One data file, from its YAML tree (`yaml`) to the model: the raw shapes
+//! each record is read into, and the checks that turn them into typed
+//! records.
 //!
 //! Every scalar is read as its source text (`Spanned<String>`), so that
 //! `id: 17054` is an id like `id: "17054"`, and so that each check writes its
-//! own message at the value's line and column instead of serde's. Every key
-//! is optional in the raw shapes: a missing key is reported by the check at
-//! the record it belongs to, and all of a file's problems come out in one run
-//! (only a YAML syntax error, an unknown or duplicate key, or a value of the
-//! wrong shape stops the file at the first problem).
+//! own message at the value's line and column. Every key is optional in the
+//! raw shapes: a missing key is reported by the check at the record it
+//! belongs to. Nothing but a YAML syntax error stops a file: unknown and
+//! repeated keys, values of the wrong shape and every broken rule are all
+//! reported in one run.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use serde_saphyr::{Location as YamlLocation, MessageFormatter, Spanned};
 
 use super::model::{
     ActionStatus, CorrectiveAction, Id, Impact, Incident, MaintenanceWindow, Origin, Service,
     Severity, Status, TimelineEntry,
 };
+use super::yaml::{self, Entry, Node, NodeKind};
 use crate::diag::{Diagnostic, Location};
 
 /// The only `schema:` value this version reads.
 pub(super) const SCHEMA: &str = "1";
+
+/// A value and the byte offset where it is written.
+#[derive(Debug, Clone)]
+pub(super) struct Spanned<T> {
+    pub value: T,
+    pub at: usize,
+}
 
 /// A scalar, as written in the file.
 type Scalar = Option<Spanned<String>>;
@@ -33,19 +39,47 @@ type Scalar = Option<Spanned<String>>;
 type List<T> = Option<Spanned<Vec<Spanned<T>>>>;
 
 // ---------------------------------------------------------------------------
-// Raw shapes. Field order is the canonical key order (the "known keys" help
-// lists them in this order).
+// The keys of each record, in canonical order: the writer (`write`) writes
+// them in this order and the "known keys" help lists them so.
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawServicesFile {
+pub(super) const SERVICES_FILE_KEYS: &[&str] = &["schema", "services"];
+pub(super) const SERVICE_KEYS: &[&str] = &["id", "name", "weight", "target", "team", "description"];
+pub(super) const INCIDENT_KEYS: &[&str] = &[
+    "schema",
+    "id",
+    "title",
+    "severity",
+    "status",
+    "confidential",
+    "services",
+    "started_at",
+    "detected_at",
+    "mitigated_at",
+    "resolved_at",
+    "impact",
+    "root_cause",
+    "url",
+    "labels",
+    "summary",
+    "timeline",
+    "corrective_actions",
+];
+pub(super) const TIMELINE_KEYS: &[&str] = &["at", "text"];
+pub(super) const ACTION_KEYS: &[&str] = &["title", "url", "status", "due", "owner"];
+pub(super) const MAINTENANCE_FILE_KEYS: &[&str] = &["schema", "windows"];
+pub(super) const WINDOW_KEYS: &[&str] = &["id", "title", "services", "start", "end", "url"];
+
+// ---------------------------------------------------------------------------
+// Raw shapes, read from the tree.
+
+struct RawServicesFile<'n> {
+    record: Record<'n>,
     schema: Scalar,
-    services: List<RawService>,
+    services: List<RawService<'n>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawService {
+struct RawService<'n> {
+    record: Record<'n>,
     id: Scalar,
     name: Scalar,
     weight: Scalar,
@@ -54,9 +88,8 @@ struct RawService {
     description: Scalar,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIncident {
+struct RawIncident<'n> {
+    record: Record<'n>,
     schema: Scalar,
     id: Scalar,
     title: Scalar,
@@ -73,20 +106,18 @@ struct RawIncident {
     url: Scalar,
     labels: List<String>,
     summary: Scalar,
-    timeline: List<RawTimelineEntry>,
-    corrective_actions: List<RawAction>,
+    timeline: List<RawTimelineEntry<'n>>,
+    corrective_actions: List<RawAction<'n>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTimelineEntry {
+struct RawTimelineEntry<'n> {
+    record: Record<'n>,
     at: Scalar,
     text: Scalar,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAction {
+struct RawAction<'n> {
+    record: Record<'n>,
     title: Scalar,
     url: Scalar,
     status: Scalar,
@@ -94,22 +125,102 @@ struct RawAction {
     owner: Scalar,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMaintenanceFile {
+struct RawMaintenanceFile<'n> {
+    record: Record<'n>,
     schema: Scalar,
-    windows: List<RawWindow>,
+    windows: List<RawWindow<'n>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWindow {
+struct RawWindow<'n> {
+    record: Record<'n>,
     id: Scalar,
     title: Scalar,
     services: List<String>,
     start: Scalar,
     end: Scalar,
     url: Scalar,
+}
+
+fn services_file_raw<'n>(ck: &mut Check, node: &'n Node) -> Option<RawServicesFile<'n>> {
+    let f = ck.fields(node, "services.yaml", SERVICES_FILE_KEYS)?;
+    Some(RawServicesFile {
+        schema: ck.scalar(&f, "schema"),
+        services: ck.list(&f, "services", |ck, n| {
+            let f = ck.fields(n, SERVICE, SERVICE_KEYS)?;
+            Some(RawService {
+                id: ck.scalar(&f, "id"),
+                name: ck.scalar(&f, "name"),
+                weight: ck.scalar(&f, "weight"),
+                target: ck.scalar(&f, "target"),
+                team: ck.scalar(&f, "team"),
+                description: ck.scalar(&f, "description"),
+                record: f,
+            })
+        }),
+        record: f,
+    })
+}
+
+fn incident_raw<'n>(ck: &mut Check, node: &'n Node) -> Option<RawIncident<'n>> {
+    let f = ck.fields(node, INCIDENT, INCIDENT_KEYS)?;
+    Some(RawIncident {
+        schema: ck.scalar(&f, "schema"),
+        id: ck.scalar(&f, "id"),
+        title: ck.scalar(&f, "title"),
+        severity: ck.scalar(&f, "severity"),
+        status: ck.scalar(&f, "status"),
+        confidential: ck.scalar(&f, "confidential"),
+        services: ck.list(&f, "services", |ck, n| ck.item(n, "services")),
+        started_at: ck.scalar(&f, "started_at"),
+        detected_at: ck.scalar(&f, "detected_at"),
+        mitigated_at: ck.scalar(&f, "mitigated_at"),
+        resolved_at: ck.scalar(&f, "resolved_at"),
+        impact: ck.scalar(&f, "impact"),
+        root_cause: ck.scalar(&f, "root_cause"),
+        url: ck.scalar(&f, "url"),
+        labels: ck.list(&f, "labels", |ck, n| ck.item(n, "labels")),
+        summary: ck.scalar(&f, "summary"),
+        timeline: ck.list(&f, "timeline", |ck, n| {
+            let f = ck.fields(n, "timeline entry", TIMELINE_KEYS)?;
+            Some(RawTimelineEntry {
+                at: ck.scalar(&f, "at"),
+                text: ck.scalar(&f, "text"),
+                record: f,
+            })
+        }),
+        corrective_actions: ck.list(&f, "corrective_actions", |ck, n| {
+            let f = ck.fields(n, "corrective action", ACTION_KEYS)?;
+            Some(RawAction {
+                title: ck.scalar(&f, "title"),
+                url: ck.scalar(&f, "url"),
+                status: ck.scalar(&f, "status"),
+                due: ck.scalar(&f, "due"),
+                owner: ck.scalar(&f, "owner"),
+                record: f,
+            })
+        }),
+        record: f,
+    })
+}
+
+fn maintenance_file_raw<'n>(ck: &mut Check, node: &'n Node) -> Option<RawMaintenanceFile<'n>> {
+    let f = ck.fields(node, "maintenance file", MAINTENANCE_FILE_KEYS)?;
+    Some(RawMaintenanceFile {
+        schema: ck.scalar(&f, "schema"),
+        windows: ck.list(&f, "windows", |ck, n| {
+            let f = ck.fields(n, WINDOW, WINDOW_KEYS)?;
+            Some(RawWindow {
+                id: ck.scalar(&f, "id"),
+                title: ck.scalar(&f, "title"),
+                services: ck.list(&f, "services", |ck, n| ck.item(n, "services")),
+                start: ck.scalar(&f, "start"),
+                end: ck.scalar(&f, "end"),
+                url: ck.scalar(&f, "url"),
+                record: f,
+            })
+        }),
+        record: f,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -198,11 +309,25 @@ pub(super) struct CheckedIncident {
     pub id_at: Location,
 }
 
-/// A record being checked: where it starts and what to call it.
+/// A record being checked (a mapping in the file): where it starts, what to
+/// call it, and its entries (to tell a missing key from one of the wrong
+/// shape, which was reported already).
 #[derive(Clone, Copy)]
-struct Record {
-    at: YamlLocation,
+struct Record<'n> {
+    at: usize,
     noun: &'static str,
+    entries: &'n [Entry],
+}
+
+impl<'n> Record<'n> {
+    /// The value of `key`, unless absent or null.
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| &e.value)
+            .filter(|n| n.kind != NodeKind::Null)
+    }
 }
 
 /// The checks of one file: its relative path, its text, what went wrong.
@@ -226,41 +351,43 @@ impl<'a> Check<'a> {
         self.diags
     }
 
-    fn loc(&self, at: &YamlLocation) -> Location {
-        if at.line() == 0 {
-            return Location::file(self.file);
-        }
-        Location::at_line(
-            self.file,
-            self.text,
-            at.line() as usize,
-            at.column() as usize,
-        )
+    fn loc(&self, at: &usize) -> Location {
+        Location::at_offset(self.file, self.text, *at)
+    }
+
+    /// The 1-based line of byte offset `at`, for "(line 7)" in messages.
+    fn line(&self, at: &usize) -> usize {
+        self.loc(at).line
     }
 
     fn origin(&self, record: &Record) -> Origin {
         Origin {
             file: self.file.to_path_buf(),
-            line: record.at.line() as usize,
+            line: self.line(&record.at),
         }
     }
 
-    fn error(&mut self, at: &YamlLocation, message: impl Into<String>, help: impl Into<String>) {
+    fn error(&mut self, at: &usize, message: impl Into<String>, help: impl Into<String>) {
         let d = Diagnostic::error(message).at(self.loc(at)).help(help);
         self.diags.push(d);
     }
 
-    fn warning(&mut self, at: &YamlLocation, message: impl Into<String>, help: impl Into<String>) {
+    fn warning(&mut self, at: &usize, message: impl Into<String>, help: impl Into<String>) {
         let d = Diagnostic::warning(message).at(self.loc(at)).help(help);
         self.diags.push(d);
     }
 
     // -- YAML ---------------------------------------------------------------
 
-    /// Parses the whole file into `T`; `None` (with the error recorded) when
-    /// it is not YAML of that shape.
-    fn yaml<T: DeserializeOwned>(&mut self, holds: &str) -> Option<Spanned<T>> {
-        if self.text.trim().is_empty() {
+    /// The file's YAML tree; `None` (with the error recorded) when the file
+    /// is empty or not YAML.
+    fn yaml(&mut self, holds: &str) -> Option<Node> {
+        let node = yaml::parse(self.file, self.text, &mut self.diags);
+        let empty = match &node {
+            None => self.diags.is_empty(),
+            Some(n) => n.kind == NodeKind::Null,
+        };
+        if empty {
             self.diags.push(
                 Diagnostic::error("the file is empty")
                     .at(Location::file(self.file))
@@ -268,13 +395,88 @@ impl<'a> Check<'a> {
             );
             return None;
         }
-        match serde_saphyr::from_str::<Spanned<T>>(self.text) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.diags.push(yaml_error(self.file, self.text, &e));
+        node
+    }
+
+    /// `node` as a record with `keys`: each unknown key is an error that
+    /// suggests the closest known one. `None` when it is not a mapping.
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        noun: &'static str,
+        keys: &[&str],
+    ) -> Option<Record<'n>> {
+        let NodeKind::Map(entries) = &node.kind else {
+            self.error(
+                &node.at,
+                format!(
+                    "a {noun} is a mapping of keys, not {}",
+                    yaml::shape(&node.kind)
+                ),
+                format!("known keys here: {}", keys.join(", ")),
+            );
+            return None;
+        };
+        for e in entries.iter().filter(|e| !keys.contains(&e.key.as_str())) {
+            let mut help = String::new();
+            if let Some(close) = closest(&e.key, keys) {
+                help.push_str(&format!("did you mean `{close}`? "));
+            }
+            help.push_str(&format!("known keys here: {}", keys.join(", ")));
+            self.error(&e.key_at, format!("unknown key `{}`", e.key), help);
+        }
+        Some(Record {
+            at: node.at,
+            noun,
+            entries,
+        })
+    }
+
+    /// The text of `key`; a list or mapping there is an error.
+    fn scalar(&mut self, record: &Record, key: &str) -> Scalar {
+        let node = record.get(key)?;
+        self.item(node, key)
+            .map(|value| Spanned { value, at: node.at })
+    }
+
+    /// A list item or value that must be a single value.
+    fn item(&mut self, node: &Node, key: &str) -> Option<String> {
+        match &node.kind {
+            NodeKind::Scalar(s) => Some(s.clone()),
+            NodeKind::Null => None,
+            other => {
+                self.error(
+                    &node.at,
+                    format!("`{key}` must be a single value, not {}", yaml::shape(other)),
+                    "see docs/data-format.md for what each key holds",
+                );
                 None
             }
         }
+    }
+
+    /// The list at `key`, each item read by `item` (an item it cannot read
+    /// is left out, its error recorded); anything but a list is an error.
+    fn list<'n, T>(
+        &mut self,
+        record: &Record<'n>,
+        key: &str,
+        mut item: impl FnMut(&mut Self, &'n Node) -> Option<T>,
+    ) -> List<T> {
+        let node = record.get(key)?;
+        let NodeKind::Seq(items) = &node.kind else {
+            self.error(
+                &node.at,
+                format!("`{key}` must be a list, not {}", yaml::shape(&node.kind)),
+                format!("write a list: `{key}: [a, b]`, or one `- item` per line"),
+            );
+            return None;
+        };
+        let value = items
+            .iter()
+            .filter_map(|n| item(self, n).map(|value| Spanned { value, at: n.at }))
+            .collect();
+        Some(Spanned { value, at: node.at })
     }
 
     fn schema(&mut self, schema: &Scalar) {
@@ -282,7 +484,7 @@ impl<'a> Check<'a> {
             && s.value.trim() != SCHEMA
         {
             self.error(
-                &s.referenced,
+                &s.at,
                 format!("unsupported `schema: {}`", s.value),
                 format!(
                     "this opsbook reads data files of schema {SCHEMA}: write `schema: {SCHEMA}` \
@@ -294,6 +496,8 @@ impl<'a> Check<'a> {
 
     // -- keys and values -----------------------------------------------------
 
+    /// `value`, or an error at the record when the key is missing or has no
+    /// value (a value of the wrong shape was reported when it was read).
     fn required<'v, T>(
         &mut self,
         value: &'v Option<Spanned<T>>,
@@ -301,11 +505,19 @@ impl<'a> Check<'a> {
         record: &Record,
     ) -> Option<&'v Spanned<T>> {
         if value.is_none() {
-            self.error(
-                &record.at,
-                format!("{} without `{key}`", record.noun),
-                format!("add `{key}:` to this {}", record.noun),
-            );
+            match record.entries.iter().find(|e| e.key == key) {
+                None => self.error(
+                    &record.at,
+                    format!("{} without `{key}`", record.noun),
+                    format!("add `{key}:` to this {}", record.noun),
+                ),
+                Some(e) if e.value.kind == NodeKind::Null => self.error(
+                    &e.key_at,
+                    format!("`{key}` has no value"),
+                    format!("write the {}'s {key} after `{key}:`", record.noun),
+                ),
+                Some(_) => {}
+            }
         }
         value.as_ref()
     }
@@ -314,7 +526,7 @@ impl<'a> Check<'a> {
         let id = Id::parse(&v.value);
         if id.is_none() {
             self.error(
-                &v.referenced,
+                &v.at,
                 format!("`{key}` must match [a-z0-9][a-z0-9-]*, not `{}`", v.value),
                 "use lowercase letters, digits and `-` (at most 128), starting with a letter or \
                  digit, e.g. `pg16-upgrade`",
@@ -328,7 +540,7 @@ impl<'a> Check<'a> {
         let v = self.required(value, key, record)?;
         if v.value.trim().is_empty() {
             self.error(
-                &v.referenced,
+                &v.at,
                 format!("`{key}` is empty"),
                 format!("write the {}'s {key}", record.noun),
             );
@@ -359,7 +571,7 @@ impl<'a> Check<'a> {
         if found.is_none() {
             let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
             self.error(
-                &v.referenced,
+                &v.at,
                 format!(
                     "`{key}` must be one of {}, not `{}`",
                     names.join(", "),
@@ -406,7 +618,7 @@ impl<'a> Check<'a> {
                 "write a time with its offset, e.g. `2026-07-07T09:30:00Z`".to_string(),
             )
         };
-        self.error(&v.referenced, message, help);
+        self.error(&v.at, message, help);
         None
     }
 
@@ -417,7 +629,7 @@ impl<'a> Check<'a> {
             .flatten();
         if date.is_none() {
             self.error(
-                &v.referenced,
+                &v.at,
                 format!("`{key}` is not a date YYYY-MM-DD: `{s}`"),
                 "write a calendar date such as `2026-08-01`",
             );
@@ -437,7 +649,7 @@ impl<'a> Check<'a> {
             || s.chars().any(char::is_whitespace)
         {
             self.error(
-                &v.referenced,
+                &v.at,
                 format!("`{key}` is not an http(s) address: `{s}`"),
                 "write the full address, e.g. `https://gitlab.example.com/group/project/-/issues/1`",
             );
@@ -456,7 +668,7 @@ impl<'a> Check<'a> {
         let list = self.required(value, "services", record)?;
         if list.value.is_empty() {
             self.error(
-                &list.referenced,
+                &list.at,
                 "`services` is empty",
                 "list at least one service id from data/services.yaml, e.g. `services: [web]`",
             );
@@ -473,17 +685,13 @@ impl<'a> Check<'a> {
             if let Some(known) = known
                 && !known.ids.contains(&id)
             {
-                self.error(
-                    &v.referenced,
-                    format!("unknown service `{id}`"),
-                    known.help.clone(),
-                );
+                self.error(&v.at, format!("unknown service `{id}`"), known.help.clone());
                 ok = false;
                 continue;
             }
             if !seen.insert(id.clone()) {
                 self.warning(
-                    &v.referenced,
+                    &v.at,
                     format!("service `{id}` is listed twice"),
                     "list each service once",
                 );
@@ -503,57 +711,6 @@ fn is_date(s: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
-
-/// A serde-saphyr error as a diagnostic at its line and column.
-fn yaml_error(file: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic {
-    use serde_saphyr::Error as E;
-    let mut inner = err;
-    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
-        inner = error;
-    }
-    let (message, help) = match inner {
-        E::SerdeUnknownField {
-            field, expected, ..
-        } => {
-            let mut help = String::new();
-            if let Some(close) = closest(field, expected) {
-                help.push_str(&format!("did you mean `{close}`? "));
-            }
-            help.push_str(&format!("known keys here: {}", expected.join(", ")));
-            (format!("unknown key `{field}`"), help)
-        }
-        E::DuplicateMappingKey { key, .. } => (
-            match key {
-                Some(k) => format!("duplicate key `{k}`"),
-                None => "duplicate key".to_string(),
-            },
-            "a key appears once in a mapping: remove the repeated one".to_string(),
-        ),
-        E::SerdeMissingField { field, .. } => {
-            (format!("missing `{field}`"), format!("add `{field}:`"))
-        }
-        E::MultipleDocuments { .. } => (
-            "more than one YAML document in the file".to_string(),
-            "a data file holds one document: remove the `---` and what follows it".to_string(),
-        ),
-        other => (
-            format!(
-                "invalid YAML: {}",
-                serde_saphyr::DefaultMessageFormatter.format_message(other)
-            ),
-            "see docs/data-format.md for the shape of this file; quote text that contains `: ` \
-             or starts with a special character"
-                .to_string(),
-        ),
-    };
-    let location = match err.location() {
-        Some(l) if l.line() > 0 => {
-            Location::at_line(file, text, l.line() as usize, l.column() as usize)
-        }
-        _ => Location::file(file),
-    };
-    Diagnostic::error(message).at(location).help(help)
 }
 
 /// The candidate closest to `word` by edit distance, if close enough to be a
@@ -589,31 +746,26 @@ const SERVICE: &str = "service";
 /// Checks `data/services.yaml`; `None` when it is not readable as YAML of
 /// the right shape (then no service id can be checked).
 pub(super) fn services_file(ck: &mut Check) -> Option<ServicesFile> {
-    let raw = ck.yaml::<RawServicesFile>("the services (`services:`)")?;
-    ck.schema(&raw.value.schema);
-    let file_record = Record {
-        at: raw.referenced,
-        noun: "services.yaml",
-    };
+    let node = ck.yaml("the services (`services:`)")?;
+    let raw = services_file_raw(ck, &node)?;
+    ck.schema(&raw.schema);
+    let file_record = raw.record;
     let mut out = ServicesFile {
         services: Vec::new(),
         ids: BTreeSet::new(),
     };
-    let Some(list) = ck.required(&raw.value.services, "services", &file_record) else {
+    let Some(list) = ck.required(&raw.services, "services", &file_record) else {
         return Some(out);
     };
     // First line of each id, for duplicate and order messages.
     let mut lines: BTreeMap<Id, usize> = BTreeMap::new();
     let mut previous: Option<Id> = None;
     for item in &list.value {
-        let record = Record {
-            at: item.referenced,
-            noun: SERVICE,
-        };
         let raw = &item.value;
+        let record = raw.record;
         let id = ck
             .required(&raw.id, "id", &record)
-            .and_then(|v| ck.id(v, "id").map(|id| (id, v.referenced)));
+            .and_then(|v| ck.id(v, "id").map(|id| (id, v.at)));
         if let Some((id, at)) = &id {
             if let Some(line) = lines.get(id) {
                 ck.error(
@@ -634,7 +786,7 @@ pub(super) fn services_file(ck: &mut Check) -> Option<ServicesFile> {
                         ),
                     );
                 }
-                lines.insert(id.clone(), at.line() as usize);
+                lines.insert(id.clone(), ck.line(at));
                 out.ids.insert(id.clone());
                 previous = Some(id.clone());
             }
@@ -671,7 +823,7 @@ fn weight(ck: &mut Check, v: &Spanned<String>) -> Option<u32> {
     };
     if parsed.is_none() {
         ck.error(
-            &v.referenced,
+            &v.at,
             format!("`weight` must be a whole number, 0 or more, not `{s}`"),
             "the platform figure weighs each service by `weight` (e.g. web 5, registry 1); 0 \
              leaves the service out",
@@ -686,7 +838,7 @@ fn target(ck: &mut Check, v: &Spanned<String>) -> Option<f64> {
                 99.95 %";
     if s.ends_with('%') {
         ck.error(
-            &v.referenced,
+            &v.at,
             format!("`target` is written without `%`: `{s}`"),
             help,
         );
@@ -696,7 +848,7 @@ fn target(ck: &mut Check, v: &Spanned<String>) -> Option<f64> {
         Ok(t) if t.is_finite() && t > 0.0 && t <= 100.0 => {
             if t <= 1.0 {
                 ck.warning(
-                    &v.referenced,
+                    &v.at,
                     format!(
                         "`target: {s}` means {s} %, not {} %",
                         (t * 100.0 * 1e9).round() / 1e9
@@ -708,7 +860,7 @@ fn target(ck: &mut Check, v: &Spanned<String>) -> Option<f64> {
         }
         _ => {
             ck.error(
-                &v.referenced,
+                &v.at,
                 format!("`target` must be a percentage in (0, 100], not `{s}`"),
                 help,
             );
@@ -749,17 +901,14 @@ pub(super) fn incident_file(
     path: &IncidentPath,
     known: Option<&KnownServices>,
 ) -> Option<CheckedIncident> {
-    let raw = ck.yaml::<RawIncident>("one incident")?;
-    let record = Record {
-        at: raw.referenced,
-        noun: INCIDENT,
-    };
-    let raw = raw.value;
+    let node = ck.yaml("one incident")?;
+    let raw = incident_raw(ck, &node)?;
+    let record = raw.record;
     ck.schema(&raw.schema);
 
     let id = ck
         .required(&raw.id, "id", &record)
-        .and_then(|v| ck.id(v, "id").map(|id| (id, v.referenced)));
+        .and_then(|v| ck.id(v, "id").map(|id| (id, v.at)));
     if let Some((id, at)) = &id
         && id.as_str() != path.stem
     {
@@ -824,23 +973,23 @@ pub(super) fn incident_file(
     for (key, value, parsed) in times.iter_mut().skip(1) {
         *parsed = value.as_ref().and_then(|v| ck.time(v, key));
     }
-    let mut latest: Option<(&str, DateTime<Utc>, YamlLocation)> = None;
+    let mut latest: Option<(&str, DateTime<Utc>, usize)> = None;
     for (key, value, parsed) in &times {
         let (Some(t), Some(v)) = (parsed, value) else {
             continue;
         };
         match latest {
             Some((before, bt, bat)) if *t < bt => ck.error(
-                &v.referenced,
+                &v.at,
                 format!("`{key}` is before `{before}`"),
                 format!(
                     "times run started_at ≤ detected_at ≤ mitigated_at ≤ resolved_at; \
                      `{before}` is {} (line {})",
                     bt.format("%Y-%m-%dT%H:%M:%SZ"),
-                    bat.line()
+                    ck.line(&bat)
                 ),
             ),
-            _ => latest = Some((key, *t, v.referenced)),
+            _ => latest = Some((key, *t, v.at)),
         }
     }
     if let (Some(status), Some(v)) = (status, &raw.status) {
@@ -855,7 +1004,7 @@ pub(super) fn incident_file(
                 .any(|(k, value, _)| *k == key && value.is_none())
         {
             ck.error(
-                &v.referenced,
+                &v.at,
                 format!("`status: {}` needs `{key}`", status.as_str()),
                 format!("add `{key}:` with the time, or correct the status"),
             );
@@ -865,7 +1014,7 @@ pub(super) fn incident_file(
         && started.year() != path.year
     {
         ck.error(
-            &v.referenced,
+            &v.at,
             format!(
                 "`started_at` is in {} (UTC) but the file is in the folder of {}",
                 started.year(),
@@ -944,7 +1093,7 @@ fn labels(ck: &mut Check, value: &List<String>) -> Vec<String> {
         let mut sorted = labels.clone();
         sorted.sort();
         ck.warning(
-            &list.value[i + 1].referenced,
+            &list.value[i + 1].at,
             format!(
                 "`labels` are not sorted: `{}` comes after `{}`",
                 labels[i + 1],
@@ -980,25 +1129,22 @@ fn timeline(ck: &mut Check, value: &List<RawTimelineEntry>) -> Option<Vec<Timeli
     };
     let mut out = Vec::with_capacity(list.value.len());
     let mut ok = true;
-    let mut previous: Option<(DateTime<Utc>, u64)> = None;
+    let mut previous: Option<(DateTime<Utc>, usize)> = None;
     for item in &list.value {
-        let record = Record {
-            at: item.referenced,
-            noun: "timeline entry",
-        };
+        let record = item.value.record;
         let at_value = ck.required(&item.value.at, "at", &record);
         let at = at_value.and_then(|v| ck.time(v, "at"));
         if let (Some(t), Some(v)) = (at, at_value) {
             match previous {
                 Some((pt, line)) if t < pt => ck.error(
-                    &v.referenced,
+                    &v.at,
                     "the timeline is not sorted by `at`",
                     format!(
                         "this entry is earlier than the one on line {line}: move it up, the \
                          timeline is in time order"
                     ),
                 ),
-                _ => previous = Some((t, v.referenced.line())),
+                _ => previous = Some((t, ck.line(&v.at))),
             }
         }
         let text = ck.text(&item.value.text, "text", &record);
@@ -1017,11 +1163,8 @@ fn actions(ck: &mut Check, value: &List<RawAction>) -> Option<Vec<CorrectiveActi
     let mut out = Vec::with_capacity(list.value.len());
     let mut ok = true;
     for item in &list.value {
-        let record = Record {
-            at: item.referenced,
-            noun: "corrective action",
-        };
         let raw = &item.value;
+        let record = raw.record;
         let title = ck.text(&raw.title, "title", &record);
         let status = ck.required(&raw.status, "status", &record).and_then(|v| {
             ck.choice(
@@ -1062,30 +1205,26 @@ pub(super) fn maintenance_file(
     month: YearMonth,
     known: Option<&KnownServices>,
 ) -> Vec<MaintenanceWindow> {
-    let Some(raw) = ck.yaml::<RawMaintenanceFile>("a month of maintenance windows (`windows:`)")
-    else {
+    let Some(node) = ck.yaml("a month of maintenance windows (`windows:`)") else {
         return Vec::new();
     };
-    ck.schema(&raw.value.schema);
-    let file_record = Record {
-        at: raw.referenced,
-        noun: "maintenance file",
+    let Some(raw) = maintenance_file_raw(ck, &node) else {
+        return Vec::new();
     };
-    let Some(list) = ck.required(&raw.value.windows, "windows", &file_record) else {
+    ck.schema(&raw.schema);
+    let file_record = raw.record;
+    let Some(list) = ck.required(&raw.windows, "windows", &file_record) else {
         return Vec::new();
     };
     let mut out = Vec::with_capacity(list.value.len());
-    let mut lines: BTreeMap<Id, u64> = BTreeMap::new();
-    let mut previous: Option<(DateTime<Utc>, Id, u64)> = None;
+    let mut lines: BTreeMap<Id, usize> = BTreeMap::new();
+    let mut previous: Option<(DateTime<Utc>, Id, usize)> = None;
     for item in &list.value {
-        let record = Record {
-            at: item.referenced,
-            noun: WINDOW,
-        };
         let raw = &item.value;
+        let record = raw.record;
         let id = ck
             .required(&raw.id, "id", &record)
-            .and_then(|v| ck.id(v, "id").map(|id| (id, v.referenced)));
+            .and_then(|v| ck.id(v, "id").map(|id| (id, v.at)));
         if let Some((id, at)) = &id {
             if let Some(line) = lines.get(id) {
                 ck.error(
@@ -1097,7 +1236,7 @@ pub(super) fn maintenance_file(
                     ),
                 );
             } else {
-                lines.insert(id.clone(), at.line());
+                lines.insert(id.clone(), ck.line(at));
             }
         }
         let title = ck.text(&raw.title, "title", &record);
@@ -1110,7 +1249,7 @@ pub(super) fn maintenance_file(
             let of_start = YearMonth::of(s);
             if of_start != month {
                 ck.error(
-                    &sv.referenced,
+                    &sv.at,
                     format!("`start` is in {of_start} (UTC) but the file is {month}.yaml"),
                     format!(
                         "windows are filed by the month they start: move this one to \
@@ -1122,12 +1261,12 @@ pub(super) fn maintenance_file(
                 && e <= s
             {
                 ck.error(
-                    &ev.referenced,
+                    &ev.at,
                     "`end` is not after `start`",
                     format!(
                         "a window ends after it starts; `start` is {} (line {})",
                         s.format("%Y-%m-%dT%H:%M:%SZ"),
-                        sv.referenced.line()
+                        ck.line(&sv.at)
                     ),
                 );
             }
@@ -1144,7 +1283,7 @@ pub(super) fn maintenance_file(
                          start, then id"
                     ),
                 ),
-                _ => previous = Some((s, id.clone(), record.at.line())),
+                _ => previous = Some((s, id.clone(), ck.line(&record.at))),
             }
         }
         let url = ck.url(&raw.url, "url");
@@ -1204,19 +1343,17 @@ mod tests {
     #[test]
     fn times_need_an_offset() {
         let text = "a: 2026-07-07T09:30:00\n";
-        let v = Spanned::new(
-            "2026-07-07T09:30:00".to_string(),
-            YamlLocation::UNKNOWN,
-            YamlLocation::UNKNOWN,
-        );
+        let v = Spanned {
+            value: "2026-07-07T09:30:00".to_string(),
+            at: 3,
+        };
         let (t, d) = check(text, |ck| ck.time(&v, "started_at"));
         assert!(t.is_none());
         assert!(d[0].message.contains("no UTC offset"), "{}", d[0].message);
-        let v = Spanned::new(
-            "2026-07-07T11:30:00+02:00".to_string(),
-            YamlLocation::UNKNOWN,
-            YamlLocation::UNKNOWN,
-        );
+        let v = Spanned {
+            value: "2026-07-07T11:30:00+02:00".to_string(),
+            at: 3,
+        };
         let (t, d) = check(text, |ck| ck.time(&v, "started_at"));
         assert_eq!(t.unwrap().to_rfc3339(), "2026-07-07T09:30:00+00:00");
         assert!(d.is_empty());
@@ -1224,7 +1361,10 @@ mod tests {
 
     #[test]
     fn weights_and_targets() {
-        let v = |s: &str| Spanned::new(s.to_string(), YamlLocation::UNKNOWN, YamlLocation::UNKNOWN);
+        let v = |s: &str| Spanned {
+            value: s.to_string(),
+            at: 0,
+        };
         for (s, ok) in [
             ("0", true),
             ("5", true),
