@@ -121,9 +121,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     diags.extend(blameless::check(root, &data, &content, &config).0);
     let home_extra = incident_pages.latest(5);
 
+    // A refused output is reported with everything else: render on into
+    // nothing so that one run shows all errors.
     let sink = match &opts.out {
-        Some(out) => Sink::staging(out).map_err(Diagnostics::from)?,
-        None => Sink::Discard,
+        Some(out) => Sink::disk(out, root).unwrap_or_else(|d| {
+            diags.push(d);
+            Sink::discard()
+        }),
+        None => Sink::discard(),
     };
 
     // Render and write every page in parallel; nothing is kept in memory
