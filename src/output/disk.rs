@@ -35,6 +35,8 @@ pub struct Disk {
     /// rolled back: the scratch directories then hold the only copy of
     /// something and are left for the next build (see `guard::inspect`).
     swapping: bool,
+    /// Test switch `OPSBOOK_TEST_FAIL=panic`: the first write panics.
+    panic_on_write: bool,
     // Dropped after `Drop::drop` has cleaned up: no other build can see
     // our scratch directories.
     _lock: Lock,
@@ -80,6 +82,7 @@ impl Disk {
             tmp,
             mode,
             swapping: false,
+            panic_on_write: test_env("OPSBOOK_TEST_FAIL").as_deref() == Some("panic"),
             _lock: lock,
         };
         // Leftovers with our own pid can only be from a long-dead process.
@@ -90,6 +93,9 @@ impl Disk {
 
     /// The directory the build writes into.
     pub fn staging(&self) -> &Path {
+        if self.panic_on_write {
+            panic!("OPSBOOK_TEST_FAIL=panic: a build that panics while writing");
+        }
         &self.tmp
     }
 
@@ -119,7 +125,8 @@ impl Disk {
             }
             return Err(write_err(&self.target)(e));
         }
-        if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
+        if let Err(e) = fail_point("commit").and_then(|_| std::fs::rename(&self.tmp, &self.target))
+        {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
@@ -183,7 +190,7 @@ impl Disk {
             self.swapping = !move_back(&old, &target, &e.moved);
             return Err(write_err(&target)(e.error));
         }
-        let new_entries = match entries(tmp) {
+        let new_entries = match fail_point("commit").and_then(|_| entries(tmp)) {
             Ok(v) => v,
             Err(e) => {
                 self.swapping = !move_back(&old, &target, &old_entries);
@@ -286,29 +293,41 @@ fn is_mount(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Test switch (debug builds only): `OPSBOOK_TEST_FORCE_IN_PLACE=1` treats
-/// an existing output as a mount point; `=rename-fails` makes renaming it
-/// fail as on a bind mount.
-fn forced() -> bool {
-    test_switch().as_deref() == Some("1")
-}
-
+/// Test switches, read in debug builds only (integration tests run the
+/// debug binary): `OPSBOOK_TEST_FORCE_IN_PLACE=1` treats an existing output
+/// as a mount point, `=rename-fails` makes renaming it fail as on a bind
+/// mount; `OPSBOOK_TEST_FAIL=commit` fails the swap halfway, `=panic`
+/// panics at the first write.
 #[cfg(debug_assertions)]
-fn test_switch() -> Option<String> {
-    std::env::var("OPSBOOK_TEST_FORCE_IN_PLACE").ok()
+fn test_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 #[cfg(not(debug_assertions))]
-fn test_switch() -> Option<String> {
+fn test_env(_: &str) -> Option<String> {
     None
+}
+
+fn forced() -> bool {
+    test_env("OPSBOOK_TEST_FORCE_IN_PLACE").as_deref() == Some("1")
 }
 
 /// `std::fs::rename`, failing like a mount point under the test switch.
 fn rename(from: &Path, to: &Path) -> io::Result<()> {
-    if test_switch().as_deref() == Some("rename-fails") {
+    if test_env("OPSBOOK_TEST_FORCE_IN_PLACE").as_deref() == Some("rename-fails") {
         return Err(io::Error::from(io::ErrorKind::ResourceBusy));
     }
     std::fs::rename(from, to)
+}
+
+/// An injected I/O error at `point` under `OPSBOOK_TEST_FAIL`.
+fn fail_point(point: &str) -> io::Result<()> {
+    match test_env("OPSBOOK_TEST_FAIL") {
+        Some(p) if p == point => Err(io::Error::other(format!(
+            "OPSBOOK_TEST_FAIL={point}: an injected failure"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn is_busy_or_cross_device(e: &io::Error) -> bool {
