@@ -406,4 +406,29 @@ fn concurrent_builds_wait_for_each_other() {
     }
     assert_same_tree(&expected, &site.output_tree());
     assert_eq!(site.root_entries(), [".git", "content", "public", "static"]);
+
+    // A free race, as CI jobs would start them: no failures, no leftovers.
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_opsbook"))
+                .args([
+                    "build",
+                    "--root",
+                    site.root_str(),
+                    "--out",
+                    s(&site.public()),
+                ])
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in racers {
+        let out = c.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "a build failed:\n{stderr}");
+    }
+    assert_same_tree(&expected, &site.output_tree());
+    assert_eq!(site.root_entries(), [".git", "content", "public", "static"]);
+    assert_eq!(hidden_entries(&site.public()), Vec::<String>::new());
 }
