@@ -266,9 +266,9 @@ fn remove_stale(dir: &Path, prefix: &str) {
 }
 
 /// Linux: the process no longer exists. Elsewhere (no cheap portable
-/// check): the directory is more than a day old.
+/// check), or without `/proc`: the directory is more than a day old.
 fn is_stale(pid: u32, path: &Path) -> bool {
-    if cfg!(target_os = "linux") {
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
         return !Path::new("/proc").join(pid.to_string()).exists();
     }
     std::fs::symlink_metadata(path)
