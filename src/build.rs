@@ -78,10 +78,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         &render::context::data_nav(public.has_record, &base_path),
     );
 
-    // Already failing: render to find the remaining problems, write nothing.
+    // A refused output is reported with everything else: render on into
+    // nothing so that one run shows all errors.
     let sink = match &settings.out {
-        Some(out) if !diags.has_errors() => Sink::staging(out).map_err(Diagnostics::from)?,
-        _ => Sink::Discard,
+        Some(out) => Sink::disk(out, root).unwrap_or_else(|d| {
+            diags.push(d);
+            Sink::discard()
+        }),
+        None => Sink::discard(),
     };
     let renderer = Renderer::new(&public, &plan, config, &templates, root);
     let (counts, render_diags) = renderer.run(&sink);
