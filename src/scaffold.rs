@@ -11,6 +11,8 @@ use crate::analyse;
 use crate::content::{CONTENT_DIR, POSTMORTEMS_DIR};
 use crate::data::{self, Id, Incident};
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::postmortem;
+use crate::render::format;
 
 /// What `new_postmortem` wrote.
 #[derive(Debug)]
@@ -122,20 +124,20 @@ fn template(i: &Incident) -> String {
         // its HTML so that a hostile timeline cannot smuggle markup in.
         let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
         let text = markdown_literal(&text);
-        timeline.push_str(&format!("- **{}**: {text}\n", analyse::utc_minute(t.at)));
+        timeline.push_str(&format!("- **{}**: {text}\n", format::utc_minute(t.at)));
     }
     if timeline.is_empty() {
         timeline.push_str("- **YYYY-MM-DD HH:MM UTC**: ...\n");
     }
     let duration = times
         .impact
-        .map_or_else(|| "still ongoing".to_string(), analyse::human_duration);
+        .map_or_else(|| "still ongoing".to_string(), format::duration);
     let detect = times
         .time_to_detect
-        .map_or_else(|| "not recorded".to_string(), analyse::human_duration);
+        .map_or_else(|| "not recorded".to_string(), format::duration);
     let title = data::write::inline(&i.title);
     let incident = data::write::inline(i.id.as_str());
-    format!(
+    let mut out = format!(
         r#"---
 title: {title}
 incident: {incident}
@@ -147,64 +149,44 @@ Name roles and systems, never people: `opsbook check` warns on user handles.
 The incident's facts, timeline and corrective actions come from its
 snapshot; the sections below join them on the post-mortem page.
 -->
-
-## Summary
-
-What happened, in two or three sentences: which services ({services}), how
-long ({duration} of {impact}), and how it was fixed.
-
-## Customer impact
-
-Who was affected, what they could not do, and how many.
-
-## Detection
-
-How we found out (alert, customer report, ...) and how fast: {detect} after
-impact started. Could we have known sooner?
-
-## Timeline
-
-All times UTC. The page shows the snapshot's timeline; add context here.
-
-{timeline}
-## Root cause and contributing factors
-
-1. Why? ...
-2. Why? ...
-3. Why? ...
-4. Why? ...
-5. Why? ...
-
-## Resolution
-
-What restored service, and what made it take the time it took.
-
-## What went well
-
--
-
-## What went wrong
-
--
-
-## Where we got lucky
-
--
-
-## Lessons learned
-
--
-
-## Corrective actions
-
-Tracked in the incident's snapshot (`corrective_actions`): each with an
-issue link, an owner team and a due date.
 "#,
         id = i.id,
         sev = i.severity.number(),
         services = services.join(", "),
-        impact = i.impact.as_str(),
-    )
+    );
+    // The headings are the review's sections, in the page's order.
+    for section in postmortem::SECTIONS {
+        let guidance = match section.id {
+            "summary" => format!(
+                "What happened, in two or three sentences: which services ({}), how\n\
+                 long ({duration} of {}), and how it was fixed.\n",
+                services.join(", "),
+                i.impact.as_str()
+            ),
+            "impact" => "Who was affected, what they could not do, and how many.\n".into(),
+            "detection" => format!(
+                "How we found out (alert, customer report, ...) and how fast: {detect} after\n\
+                 impact started. Could we have known sooner?\n"
+            ),
+            "timeline" => format!(
+                "All times UTC. The page shows the snapshot's timeline; add context here.\n\n{timeline}"
+            ),
+            "root-cause" => {
+                "1. Why? ...\n2. Why? ...\n3. Why? ...\n4. Why? ...\n5. Why? ...\n".into()
+            }
+            "resolution" => {
+                "What restored service, and what made it take the time it took.\n".into()
+            }
+            "actions" => {
+                "Tracked in the incident's snapshot (`corrective_actions`): each with an\n\
+                          issue link, an owner team and a due date.\n"
+                    .into()
+            }
+            _ => "-\n".into(),
+        };
+        out.push_str(&format!("\n## {}\n\n{guidance}", section.title));
+    }
+    out
 }
 
 /// Upstream text as literal markdown text: no HTML, no links, no

@@ -1,12 +1,14 @@
 //! Analyse: numbers derived from the data model (durations of incidents,
-//! counts by severity). Every figure the site shows is computed here, from
-//! plain model types, so there is one place to look for each.
+//! counts by severity, year and service). Every figure the site shows is
+//! computed here, from plain model types, so there is one place to look for
+//! each. Figures only: formatting them for readers is `render::format`'s job.
+//! Sees every incident: confidential ones count.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{Datelike, Duration};
 
-use crate::data::{Dataset, Id, Incident, Severity};
+use crate::data::{Dataset, Id, Incident};
 
 /// Derived times of one incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,25 +27,6 @@ pub fn incident_times(i: &Incident) -> IncidentTimes {
         time_to_mitigate: i.mitigated_at.map(|t| t - i.started_at),
         impact: i.impact_end().map(|t| t - i.started_at),
     }
-}
-
-/// `1 h 35 min`, `12 min`, `45 s`, `2 d 3 h`: short, for tables.
-pub fn human_duration(d: Duration) -> String {
-    let secs = d.num_seconds().max(0);
-    let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match (days, hours, mins) {
-        (0, 0, 0) => format!("{secs} s"),
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, 0, _) => format!("{d} d"),
-        (d, h, _) => format!("{d} d {h} h"),
-    }
-}
-
-/// `2026-07-07 09:30 UTC`.
-pub fn utc_minute(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// Counts of the incident record. They include confidential incidents:
@@ -105,20 +88,73 @@ pub fn figures(data: &Dataset) -> Figures {
     f
 }
 
-pub fn severity_label(s: Severity) -> String {
-    format!("S{}", s.number())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{Impact, Origin, Service, Severity, Status};
+    use chrono::{DateTime, Utc};
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn incident(id: &str, start: &str, sev: Severity, confidential: bool) -> Incident {
+        Incident {
+            id: Id::parse(id).unwrap(),
+            title: id.into(),
+            severity: sev,
+            status: Status::Resolved,
+            confidential,
+            services: vec![Id::parse("api").unwrap()],
+            started_at: t(start),
+            detected_at: Some(t(start) + Duration::minutes(5)),
+            mitigated_at: Some(t(start) + Duration::minutes(30)),
+            resolved_at: Some(t(start) + Duration::minutes(90)),
+            impact: Impact::Outage,
+            root_cause: None,
+            url: None,
+            labels: Vec::new(),
+            summary: None,
+            timeline: Vec::new(),
+            corrective_actions: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
 
     #[test]
-    fn durations_read_well() {
-        assert_eq!(human_duration(Duration::seconds(45)), "45 s");
-        assert_eq!(human_duration(Duration::minutes(12)), "12 min");
-        assert_eq!(human_duration(Duration::minutes(95)), "1 h 35 min");
-        assert_eq!(human_duration(Duration::hours(2)), "2 h");
-        assert_eq!(human_duration(Duration::hours(51)), "2 d 3 h");
+    fn times_of_an_incident() {
+        let i = incident("a", "2026-03-01T10:00:00Z", Severity::S2, false);
+        let times = incident_times(&i);
+        assert_eq!(times.time_to_detect, Some(Duration::minutes(5)));
+        assert_eq!(times.time_to_mitigate, Some(Duration::minutes(30)));
+        assert_eq!(times.impact, Some(Duration::minutes(30)));
+    }
+
+    #[test]
+    fn figures_count_confidential_incidents() {
+        let data = Dataset {
+            services: vec![Service {
+                id: Id::parse("api").unwrap(),
+                name: "API".into(),
+                weight: 1,
+                target: 99.9,
+                team: None,
+                description: None,
+                origin: Origin::default(),
+            }],
+            incidents: vec![
+                incident("a", "2025-12-31T23:00:00Z", Severity::S1, false),
+                incident("b", "2026-01-01T00:00:00Z", Severity::S2, true),
+                incident("c", "2026-02-01T00:00:00Z", Severity::S2, false),
+            ],
+            ..Dataset::default()
+        };
+        let f = figures(&data);
+        assert_eq!(f.by_severity, [1, 2, 0, 0]);
+        assert_eq!((f.total, f.confidential), (3, 1));
+        let years: Vec<(i32, [usize; 4])> = f.years.iter().map(|y| (y.year, y.counts)).collect();
+        assert_eq!(years, [(2026, [0, 2, 0, 0]), (2025, [1, 0, 0, 0])]);
+        let api = &f.per_service[&Id::parse("api").unwrap()];
+        assert_eq!((api.total, api.confidential), (3, 1));
     }
 }

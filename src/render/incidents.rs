@@ -9,6 +9,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::format;
 use crate::analyse::{self, IncidentTimes};
 use crate::config::Config;
 use crate::data::{ActionStatus, Id, Severity};
@@ -132,7 +133,7 @@ impl<'a> Views<'a> {
             impact: i.impact.as_str(),
             date: i.started_at.format("%Y-%m-%d").to_string(),
             started_iso: i.started_at.to_rfc3339(),
-            duration: times.impact.map(analyse::human_duration),
+            duration: times.impact.map(format::duration),
             root_cause: i.root_cause.clone(),
             services: i.services.iter().map(|s| self.service_ref(s)).collect(),
             has_postmortem: p.narrative.is_some(),
@@ -165,12 +166,12 @@ impl<'a> Views<'a> {
         IncidentView {
             summary: self.summary(p),
             severity_text: i.severity.describe(),
-            started: analyse::utc_minute(i.started_at),
-            detected: i.detected_at.map(analyse::utc_minute),
-            mitigated: i.mitigated_at.map(analyse::utc_minute),
-            resolved: i.resolved_at.map(analyse::utc_minute),
-            time_to_detect: times.time_to_detect.map(analyse::human_duration),
-            time_to_mitigate: times.time_to_mitigate.map(analyse::human_duration),
+            started: format::utc_minute(i.started_at),
+            detected: i.detected_at.map(format::utc_minute),
+            mitigated: i.mitigated_at.map(format::utc_minute),
+            resolved: i.resolved_at.map(format::utc_minute),
+            time_to_detect: times.time_to_detect.map(format::duration),
+            time_to_mitigate: times.time_to_mitigate.map(format::duration),
             source_url: safe_link(&i.url),
             labels: i.labels.clone(),
             summary_html: i
@@ -182,7 +183,7 @@ impl<'a> Views<'a> {
                 .timeline
                 .iter()
                 .map(|t| TimelineView {
-                    at: analyse::utc_minute(t.at),
+                    at: format::utc_minute(t.at),
                     at_iso: t.at.to_rfc3339(),
                     text: untrusted::inline(&t.text),
                 })

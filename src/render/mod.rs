@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod feed;
+pub mod format;
 pub mod incidents;
 pub mod sitemap;
 mod xml;
