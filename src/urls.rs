@@ -44,11 +44,12 @@ pub fn file_for(url: &str) -> String {
 }
 
 /// The one rule for links that come from data (issue trackers, snapshots):
-/// only absolute http(s) URLs are published.
+/// only absolute http(s) URLs, without whitespace or control characters, are
+/// published. `data` checks it on load (with a location), renderers again.
 pub fn is_safe_external(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
+    let lower = url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !url.chars().any(|c| c.is_control() || c == ' ')
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// What produces an output file.

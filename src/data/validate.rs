@@ -644,10 +644,8 @@ impl<'a> Check<'a> {
         if s.is_empty() {
             return None;
         }
-        let lower = s.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://"))
-            || s.chars().any(char::is_whitespace)
-        {
+        // The same rule the pages apply (`urls`), checked early with a location.
+        if !crate::urls::is_safe_external(s) {
             self.error(
                 &v.at,
                 format!("`{key}` is not an http(s) address: `{s}`"),
