@@ -12,15 +12,27 @@
 //! common case never goes through a template engine; a site's own shortcodes
 //! come from `ShortcodeTemplates` (Tera templates), which may also override a
 //! built-in.
+//!
+//! Linear in the size of the page, and paired shortcodes nest at most
+//! `MAX_DEPTH` deep (the expansion recurses once per level).
 
-use std::fmt::Write as _;
-
+use super::escape::escape_html;
+use super::placeholder::{Key, Markers};
+use super::srcmap::SourceMap;
 use crate::diag::Diagnostic;
 
-/// Marks the start and end of a placeholder in expanded markdown. Private-use
-/// characters: never typed by people, passed through untouched by markdown.
-pub const PH_OPEN: char = '\u{E000}';
-pub const PH_CLOSE: char = '\u{E001}';
+/// How deep paired shortcodes may nest.
+pub const MAX_DEPTH: usize = 64;
+
+/// The colours of `alert` the theme styles.
+pub const ALERT_COLORS: &[&str] = &[
+    "primary",
+    "secondary",
+    "info",
+    "success",
+    "warning",
+    "danger",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delim {
@@ -175,9 +187,11 @@ fn scan(text: &str, errors: &mut Vec<SpanError>) -> Vec<Tag> {
                 pos = tag.end;
                 tags.push(tag);
             }
-            Err(e) => {
+            // A tag that runs to the end of the text swallowed every later
+            // one: scanning them again would be quadratic and only repeat it.
+            Err((e, resume)) => {
                 errors.push(e);
-                pos = start + 3;
+                pos = resume;
             }
         }
     }
@@ -205,7 +219,13 @@ fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')
 }
 
-fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
+/// A tag error, and where scanning resumes (the end of the text when the
+/// tag ran into it).
+type TagError = (SpanError, usize);
+
+fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, TagError> {
+    let to_end = |e: SpanError| (e, text.len());
+    let next = |e: SpanError| (e, start + 3);
     let close = delim.close();
     let mut p = start + 3;
     let rest = |p: usize| &text[p..];
@@ -223,20 +243,22 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
     if rest(p).starts_with("/*") {
         let inner_start = p + 2;
         let Some(end_rel) = rest(inner_start).find("*/") else {
-            return Err(
+            return Err(to_end(
                 SpanError::new(start, "escaped shortcode is never closed").help(format!(
                     "write it as {}/* name */{}",
                     delim.open(),
                     close
                 )),
-            );
+            ));
         };
         let inner = &text[inner_start..inner_start + end_rel];
         let mut q = inner_start + end_rel + 2;
         skip_ws(&mut q);
         if !rest(q).starts_with(close) {
-            return Err(SpanError::new(start, "escaped shortcode is never closed")
-                .help(format!("end it with */{close}")));
+            return Err(next(
+                SpanError::new(start, "escaped shortcode is never closed")
+                    .help(format!("end it with */{close}")),
+            ));
         }
         return Ok(Tag {
             start,
@@ -252,7 +274,7 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
     }
     let name_start = p;
     while let Some(c) = rest(p).chars().next() {
-        if is_name_char(c) && !(c == '/' && rest(p).starts_with(&format!("/{close}")[..])) {
+        if is_name_char(c) && !(c == '/' && rest(p)[1..].starts_with(close)) {
             p += c.len_utf8();
         } else {
             break;
@@ -261,13 +283,13 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
     let name = text[name_start..p].trim_end_matches('/').to_string();
     p = name_start + name.len();
     if name.is_empty() {
-        return Err(
+        return Err(next(
             SpanError::new(start, "shortcode without a name").help(format!(
                 "write {} name {}",
                 delim.open(),
                 close
             )),
-        );
+        ));
     }
     let mut named = Vec::new();
     let mut positional = Vec::new();
@@ -276,10 +298,10 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
     loop {
         skip_ws(&mut p);
         if rest(p).is_empty() {
-            return Err(
+            return Err(to_end(
                 SpanError::new(start, format!("shortcode `{name}` is never closed"))
                     .help(format!("end the tag with `{close}`")),
-            );
+            ));
         }
         if rest(p).starts_with(close) {
             p += close.len();
@@ -291,10 +313,10 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
             continue;
         }
         if closing {
-            return Err(SpanError::new(
+            return Err(next(SpanError::new(
                 p,
                 format!("closing tag of `{name}` takes no arguments"),
-            ));
+            )));
         }
         let arg_start = p;
         let (first, after) = parse_value(text, p, close)?;
@@ -303,10 +325,10 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, SpanError> {
             let (value, after) = parse_value(text, p + 1, close)?;
             p = after;
             named.push((first.0, value.0));
-            check_mixed(&name, &mut first_kind, true, arg_start)?;
+            check_mixed(&name, &mut first_kind, true, arg_start).map_err(next)?;
         } else {
             positional.push(first.0);
-            check_mixed(&name, &mut first_kind, false, arg_start)?;
+            check_mixed(&name, &mut first_kind, false, arg_start).map_err(next)?;
         }
     }
     let kind = if closing {
@@ -355,8 +377,8 @@ fn check_mixed(
 
 /// Parses one argument value at `p`: `"quoted"`, `` `raw` `` or bare.
 /// Returns the value, whether it was bare (only bare values can be keys),
-/// and the position after it.
-fn parse_value(text: &str, p: usize, close: &str) -> Result<((String, bool), usize), SpanError> {
+/// and the position after it. Its errors run to the end of the text.
+fn parse_value(text: &str, p: usize, close: &str) -> Result<((String, bool), usize), TagError> {
     let rest = &text[p..];
     if let Some(body) = rest.strip_prefix('"') {
         let mut out = String::new();
@@ -376,14 +398,20 @@ fn parse_value(text: &str, p: usize, close: &str) -> Result<((String, bool), usi
                 _ => out.push(c),
             }
         }
-        return Err(SpanError::new(p, "quoted argument is never closed")
-            .help("close the string with a `\"`"));
+        return Err((
+            SpanError::new(p, "quoted argument is never closed")
+                .help("close the string with a `\"`"),
+            text.len(),
+        ));
     }
     if let Some(body) = rest.strip_prefix('`') {
         return match body.find('`') {
             Some(i) => Ok(((body[..i].to_string(), false), p + 1 + i + 1)),
-            None => Err(SpanError::new(p, "raw argument is never closed")
-                .help("close the raw string with a backtick")),
+            None => Err((
+                SpanError::new(p, "raw argument is never closed")
+                    .help("close the raw string with a backtick"),
+                text.len(),
+            )),
         };
     }
     let mut end = p;
@@ -403,8 +431,17 @@ fn parse_value(text: &str, p: usize, close: &str) -> Result<((String, bool), usi
 #[derive(Debug)]
 struct Node {
     tag: usize,
-    /// Byte range of the inner text and the nodes inside it.
-    inner: Option<(usize, usize, Vec<Node>)>,
+    /// Where the call ends: after its closing tag if it has one.
+    end: usize,
+    inner: Option<Inner>,
+}
+
+/// The inner text of a paired call (a byte range) and the calls inside it.
+#[derive(Debug)]
+struct Inner {
+    start: usize,
+    end: usize,
+    kids: Vec<Node>,
 }
 
 pub struct Expander<'a> {
@@ -417,6 +454,17 @@ pub struct Expanded {
     pub markdown: String,
     /// HTML for placeholder `n`.
     pub html: Vec<String>,
+    /// The placeholder characters of this page.
+    pub markers: Markers,
+    /// Offsets of `markdown` → offsets of the expanded text.
+    pub map: SourceMap,
+}
+
+/// What a shortcode produced, and where in it its inner text was placed
+/// verbatim (to locate links in it).
+struct Output {
+    text: String,
+    inner_at: Option<usize>,
 }
 
 impl Expander<'_> {
@@ -441,71 +489,114 @@ impl Expander<'_> {
 
     /// Expands every shortcode of `text`. On failure returns all errors found.
     pub fn expand(&self, text: &str) -> Result<Expanded, Vec<SpanError>> {
+        let Some(markers) = Markers::for_text(text) else {
+            return Err(vec![
+                SpanError::new(0, "this page uses every private-use character of Unicode")
+                    .help("opsbook needs two of them free; split the page"),
+            ]);
+        };
         // Fast path: most pages of a big handbook have no shortcode at all.
         if !text.contains("{{<") && !text.contains("{{%") {
             return Ok(Expanded {
                 markdown: text.to_string(),
                 html: Vec::new(),
+                markers,
+                map: SourceMap::default(),
             });
         }
         let mut errors = Vec::new();
         let tags = scan(text, &mut errors);
         let nodes = self.build_tree(&tags, &mut errors);
-        let mut out = Expanded {
-            markdown: String::with_capacity(text.len() + text.len() / 4),
-            html: Vec::new(),
-        };
-        let mut buf = String::new();
-        self.render_nodes(
+        let mut run = Run {
+            expander: self,
             text,
-            &tags,
+            tags: &tags,
+            markers,
+            html: Vec::new(),
+            errors,
+        };
+        let mut markdown = String::with_capacity(text.len() + text.len() / 4);
+        let mut map = SourceMap::default();
+        run.render(
             (0, text.len(), &nodes),
-            false,
-            &mut buf,
-            &mut out.html,
-            &mut errors,
+            Context::default(),
+            &mut markdown,
+            &mut map,
         );
-        out.markdown = buf;
+        let Run {
+            html, mut errors, ..
+        } = run;
         if errors.is_empty() {
-            Ok(out)
+            Ok(Expanded {
+                markdown,
+                html,
+                markers,
+                map,
+            })
         } else {
             errors.sort_by_key(|e| e.offset);
             Err(errors)
         }
     }
 
+    fn unknown(&self, tag: &Tag, name: &str) -> SpanError {
+        SpanError::new(tag.start, format!("unknown shortcode `{name}`")).help(format!(
+            "known shortcodes: {}; a site adds its own as templates/shortcodes/{name}.html",
+            self.known_names()
+        ))
+    }
+
     fn build_tree(&self, tags: &[Tag], errors: &mut Vec<SpanError>) -> Vec<Node> {
-        // Each frame: (tag index of the open tag, children so far).
+        // Each frame: (tag index of the open tag, children so far). The
+        // stack never holds more than MAX_DEPTH frames, so every search of
+        // it below is bounded.
         let mut stack: Vec<(usize, Vec<Node>)> = Vec::new();
         let mut top: Vec<Node> = Vec::new();
+        // Inside a call nested too deep: how many paired calls are open
+        // there. Its content is skipped (the page fails anyway).
+        let mut skipped = 0usize;
         fn push(stack: &mut [(usize, Vec<Node>)], top: &mut Vec<Node>, n: Node) {
             match stack.last_mut() {
                 Some((_, kids)) => kids.push(n),
                 None => top.push(n),
             }
         }
+        let open_name = |t: usize| match &tags[t].kind {
+            TagKind::Open { name, .. } => name.as_str(),
+            _ => "",
+        };
         for (i, tag) in tags.iter().enumerate() {
+            if skipped > 0 {
+                match &tag.kind {
+                    TagKind::Open {
+                        name, self_closing, ..
+                    } => match self.lookup(name) {
+                        None => errors.push(self.unknown(tag, name)),
+                        Some(true) if !self_closing => skipped += 1,
+                        Some(_) => {}
+                    },
+                    TagKind::Close { name } if self.lookup(name) == Some(true) => skipped -= 1,
+                    _ => {}
+                }
+                continue;
+            }
             match &tag.kind {
                 TagKind::Escaped(_) => push(
                     &mut stack,
                     &mut top,
                     Node {
                         tag: i,
+                        end: tag.end,
                         inner: None,
                     },
                 ),
                 TagKind::Open {
                     name, self_closing, ..
                 } => match self.lookup(name) {
-                    None => {
-                        errors.push(
-                            SpanError::new(tag.start, format!("unknown shortcode `{name}`")).help(
-                                format!(
-                                    "known shortcodes: {}; a site adds its own as templates/shortcodes/{name}.html",
-                                    self.known_names()
-                                ),
-                            ),
-                        );
+                    None => errors.push(self.unknown(tag, name)),
+                    Some(true) if !self_closing && stack.len() == MAX_DEPTH => {
+                        errors.push(too_deep(tag, name));
+                        skipped = 1;
                     }
                     Some(true) if !self_closing => stack.push((i, Vec::new())),
                     Some(_) => push(
@@ -513,25 +604,15 @@ impl Expander<'_> {
                         &mut top,
                         Node {
                             tag: i,
+                            end: tag.end,
                             inner: None,
                         },
                     ),
                 },
                 TagKind::Close { name } => {
-                    let open_name = |t: usize| match &tags[t].kind {
-                        TagKind::Open { name, .. } => name.as_str(),
-                        _ => "",
-                    };
-                    if stack.last().is_some_and(|(t, _)| open_name(*t) == name) {
-                        let (t, kids) = stack.pop().expect("checked above");
-                        let n = Node {
-                            tag: t,
-                            inner: Some((tags[t].end, tag.start, kids)),
-                        };
-                        push(&mut stack, &mut top, n);
-                        continue;
-                    }
-                    if self.lookup(name) == Some(false) {
+                    let pos = if stack.last().is_some_and(|(t, _)| open_name(*t) == name) {
+                        Some(stack.len() - 1)
+                    } else if self.lookup(name) == Some(false) {
                         errors.push(
                             SpanError::new(
                                 tag.start,
@@ -539,21 +620,14 @@ impl Expander<'_> {
                             )
                             .help(format!("remove this closing tag, or self-close the call: `{} {name} ... /{}`", tag.delim.open(), tag.delim.close())),
                         );
+                        None
                     } else if let Some(pos) = stack.iter().rposition(|(t, _)| open_name(*t) == name)
                     {
                         // Everything opened after the match is unclosed.
                         for (t, _) in stack.drain(pos + 1..).rev() {
                             errors.push(unclosed(&tags[t], open_name(t)));
                         }
-                        let (t, kids) = stack.pop().expect("pos is in the stack");
-                        push(
-                            &mut stack,
-                            &mut top,
-                            Node {
-                                tag: t,
-                                inner: Some((tags[t].end, tag.start, kids)),
-                            },
-                        );
+                        Some(pos)
                     } else {
                         let help = match stack.last() {
                             Some((t, _)) => format!(
@@ -572,103 +646,158 @@ impl Expander<'_> {
                             )
                             .help(help),
                         );
+                        None
+                    };
+                    if pos.is_some() {
+                        let (t, kids) = stack.pop().expect("pos is in the stack");
+                        let node = Node {
+                            tag: t,
+                            end: tag.end,
+                            inner: Some(Inner {
+                                start: tags[t].end,
+                                end: tag.start,
+                                kids,
+                            }),
+                        };
+                        push(&mut stack, &mut top, node);
                     }
                 }
             }
         }
         for (t, _) in stack.drain(..) {
-            let name = match &tags[t].kind {
-                TagKind::Open { name, .. } => name.as_str(),
-                _ => "",
-            };
-            errors.push(unclosed(&tags[t], name));
+            errors.push(unclosed(&tags[t], open_name(t)));
         }
-
         top
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn render_nodes(
-        &self,
-        text: &str,
-        tags: &[Tag],
+    fn render_one(&self, call: &Call<'_>, at: usize) -> Result<Output, SpanError> {
+        if let Some(t) = self.templates
+            && t.lookup(call.name).is_some()
+        {
+            let text = t.render(call, &self.page).map_err(|e| {
+                SpanError::new(at, format!("shortcode `{}` failed: {e}", call.name))
+            })?;
+            let inner_at = call
+                .inner
+                .filter(|i| !i.is_empty())
+                .and_then(|i| text.find(i));
+            return Ok(Output { text, inner_at });
+        }
+        match call.name {
+            "details" => Ok(details(call)),
+            "alert" => alert(call).map_err(|e| SpanError { offset: at, ..e }),
+            "youtube" => youtube(call)
+                .map(|text| Output {
+                    text,
+                    inner_at: None,
+                })
+                .map_err(|e| SpanError::new(at, e)),
+            other => Err(SpanError::new(at, format!("unknown shortcode `{other}`"))),
+        }
+    }
+}
+
+/// Where a run of `Run::render` is.
+#[derive(Debug, Clone, Copy, Default)]
+struct Context {
+    /// Inside a `{{< >}}` call: output is HTML, never seen by markdown.
+    raw: bool,
+    /// Inside any call's inner text.
+    nested: bool,
+}
+
+/// One expansion: the tags of a text and what their rendering collects.
+struct Run<'e, 't> {
+    expander: &'e Expander<'e>,
+    text: &'t str,
+    tags: &'t [Tag],
+    markers: Markers,
+    html: Vec<String>,
+    errors: Vec<SpanError>,
+}
+
+impl Run<'_, '_> {
+    /// Renders `text[from..to]` holding `nodes` into `out`, and its source
+    /// map into `map`. Recurses once per nesting level (at most MAX_DEPTH).
+    fn render(
+        &mut self,
         (from, to, nodes): (usize, usize, &[Node]),
-        in_raw: bool,
+        cx: Context,
         out: &mut String,
-        html: &mut Vec<String>,
-        errors: &mut Vec<SpanError>,
+        map: &mut SourceMap,
     ) {
         let mut pos = from;
         for node in nodes {
-            let tag = &tags[node.tag];
-            out.push_str(&text[pos..tag.start]);
-            pos = match &node.inner {
-                Some(_) => close_end(tags, node),
-                None => tag.end,
-            };
+            let tag = &self.tags[node.tag];
+            self.copy(pos, tag.start, cx, out, map);
+            pos = node.end;
             let (name, args) = match &tag.kind {
                 TagKind::Escaped(lit) => {
+                    map.generated(out.len(), tag.start, cx.nested);
                     out.push_str(lit);
                     continue;
                 }
                 TagKind::Open { name, args, .. } => (name.as_str(), args),
                 TagKind::Close { .. } => continue,
             };
-            let raw_inner = in_raw || tag.delim == Delim::Html;
-            let inner = node.inner.as_ref().map(|(s, e, kids)| {
+            let inner = node.inner.as_ref().map(|inner| {
+                let inner_cx = Context {
+                    raw: cx.raw || tag.delim == Delim::Html,
+                    nested: true,
+                };
                 let mut buf = String::new();
-                self.render_nodes(
-                    text,
-                    tags,
-                    (*s, *e, kids),
-                    raw_inner,
+                let mut inner_map = SourceMap::default();
+                self.render(
+                    (inner.start, inner.end, &inner.kids),
+                    inner_cx,
                     &mut buf,
-                    html,
-                    errors,
+                    &mut inner_map,
                 );
-                buf
+                (buf, inner_map)
             });
             let call = Call {
                 name,
                 args,
-                inner: inner.as_deref(),
+                inner: inner.as_ref().map(|(s, _)| s.as_str()),
                 delim: tag.delim,
             };
-            match self.render_one(&call) {
-                Ok(s) if tag.delim == Delim::Html && !in_raw => {
-                    let _ = write!(out, "{PH_OPEN}{}{PH_CLOSE}", html.len());
-                    html.push(s);
+            match self.expander.render_one(&call, tag.start) {
+                Ok(o) if tag.delim == Delim::Html && !cx.raw => {
+                    map.generated(out.len(), tag.start, cx.nested);
+                    self.markers.push(out, Key::Shortcode(self.html.len()));
+                    self.html.push(o.text);
                 }
-                Ok(s) => out.push_str(&s),
-                Err(e) => errors.push(SpanError::new(tag.start, e)),
+                Ok(o) => {
+                    let base = out.len();
+                    map.generated(base, tag.start, true);
+                    if let (Some(at), Some((text, inner_map))) = (o.inner_at, &inner) {
+                        map.splice(inner_map, base + at);
+                        map.generated(base + at + text.len(), tag.start, true);
+                    }
+                    out.push_str(&o.text);
+                }
+                Err(e) => self.errors.push(e),
             }
         }
-        out.push_str(&text[pos..to]);
+        self.copy(pos, to, cx, out, map);
     }
 
-    fn render_one(&self, call: &Call<'_>) -> Result<String, String> {
-        if let Some(t) = self.templates
-            && t.lookup(call.name).is_some()
-        {
-            return t
-                .render(call, &self.page)
-                .map_err(|e| format!("shortcode `{}` failed: {e}", call.name));
-        }
-        match call.name {
-            "details" => Ok(details(call)),
-            "alert" => Ok(alert(call)),
-            "youtube" => youtube(call),
-            other => Err(format!("unknown shortcode `{other}`")),
+    fn copy(&self, from: usize, to: usize, cx: Context, out: &mut String, map: &mut SourceMap) {
+        if from < to {
+            map.copied(out.len(), from, cx.nested);
+            out.push_str(&self.text[from..to]);
         }
     }
 }
 
-/// Position after the closing tag of a paired node.
-fn close_end(tags: &[Tag], node: &Node) -> usize {
-    let (_, inner_end, _) = node.inner.as_ref().expect("paired node");
-    tags.iter()
-        .find(|t| t.start == *inner_end)
-        .map_or(*inner_end, |t| t.end)
+fn too_deep(tag: &Tag, name: &str) -> SpanError {
+    SpanError::new(
+        tag.start,
+        format!("shortcode `{name}` is nested more than {MAX_DEPTH} levels deep"),
+    )
+    .help(format!(
+        "close the shortcodes around it before opening it; nesting deeper than {MAX_DEPTH} levels is not supported (usually a closing tag is missing)"
+    ))
 }
 
 fn unclosed(tag: &Tag, name: &str) -> SpanError {
@@ -681,28 +810,18 @@ fn unclosed(tag: &Tag, name: &str) -> SpanError {
     ))
 }
 
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
-
-pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+/// `prefix inner suffix`, remembering where the inner text went.
+fn around(prefix: String, inner: &str, suffix: &str) -> Output {
+    let mut text = prefix;
+    let inner_at = (!inner.is_empty()).then_some(text.len());
+    text.push_str(inner);
+    text.push_str(suffix);
+    Output { text, inner_at }
 }
 
 /// `{{% details summary="..." %}}`: a collapsible block. The blank lines
 /// close the HTML blocks so that the inner markdown is rendered.
-fn details(call: &Call<'_>) -> String {
+fn details(call: &Call<'_>) -> Output {
     let summary = escape_html(call.args.named_or_nth("summary", 0).unwrap_or("Details"));
     let open = if call.args.get("open").is_some_and(|v| v != "false") {
         " open"
@@ -711,31 +830,31 @@ fn details(call: &Call<'_>) -> String {
     };
     let inner = call.inner.unwrap_or("");
     match call.delim {
-        Delim::Markdown => format!(
-            "<details class=\"details\"{open}>\n<summary>{summary}</summary>\n\n{inner}\n\n</details>"
+        Delim::Markdown => around(
+            format!("<details class=\"details\"{open}>\n<summary>{summary}</summary>\n\n"),
+            inner,
+            "\n\n</details>",
         ),
-        Delim::Html => {
-            format!(
-                "<details class=\"details\"{open}><summary>{summary}</summary>{inner}</details>"
-            )
-        }
+        Delim::Html => around(
+            format!("<details class=\"details\"{open}><summary>{summary}</summary>"),
+            inner,
+            "</details>",
+        ),
     }
 }
 
-/// `{{% alert title="Note" color="warning" %}}`: a coloured call-out box.
-fn alert(call: &Call<'_>) -> String {
-    let color: String = call
-        .args
-        .named_or_nth("color", 0)
-        .unwrap_or("primary")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let color = if color.is_empty() {
-        "primary".into()
-    } else {
-        color
-    };
+/// `{{% alert title="Note" color="warning" %}}`: a coloured call-out box in
+/// one of the `ALERT_COLORS`.
+fn alert(call: &Call<'_>) -> Result<Output, SpanError> {
+    let color = call.args.named_or_nth("color", 0).unwrap_or("primary");
+    if !ALERT_COLORS.contains(&color) {
+        return Err(
+            SpanError::new(0, format!("`{color}` is not a colour of `alert`")).help(format!(
+                "use one of: {} (the default is primary)",
+                ALERT_COLORS.join(", ")
+            )),
+        );
+    }
     let heading = call
         .args
         .get("title")
@@ -747,14 +866,18 @@ fn alert(call: &Call<'_>) -> String {
         })
         .unwrap_or_default();
     let inner = call.inner.unwrap_or("");
-    match call.delim {
-        Delim::Markdown => format!(
-            "<div class=\"alert alert-{color}\" role=\"alert\">\n{heading}\n\n{inner}\n\n</div>"
+    Ok(match call.delim {
+        Delim::Markdown => around(
+            format!("<div class=\"alert alert-{color}\" role=\"alert\">\n{heading}\n\n"),
+            inner,
+            "\n\n</div>",
         ),
-        Delim::Html => {
-            format!("<div class=\"alert alert-{color}\" role=\"alert\">{heading}{inner}</div>")
-        }
-    }
+        Delim::Html => around(
+            format!("<div class=\"alert alert-{color}\" role=\"alert\">{heading}"),
+            inner,
+            "</div>",
+        ),
+    })
 }
 
 /// `{{< youtube ID >}}`: an embedded video from the privacy-enhanced domain.
@@ -808,7 +931,8 @@ mod tests {
     #[test]
     fn html_notation_uses_placeholder() {
         let e = expand("x {{< youtube abc_1 >}} y").unwrap();
-        assert_eq!(e.markdown, format!("x {PH_OPEN}0{PH_CLOSE} y"));
+        let ph = Markers::default().wrap(Key::Shortcode(0));
+        assert_eq!(e.markdown, format!("x {ph} y"));
         assert!(e.html[0].contains("embed/abc_1"));
     }
 

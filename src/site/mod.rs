@@ -228,12 +228,12 @@ fn render_page(
     let url = format!("{}{}", config.base_path(), page.url);
     let rendered = render_markdown(page, &url, content, config, templates)?;
     let mut warnings = Diagnostics::new();
-    for md in &rendered.broken_md_links {
-        warnings.push(link_warning(page, md, "no such page"));
+    for link in &rendered.broken_md_links {
+        warnings.push(link_warning(page, link, "no such page"));
     }
-    for (target, written) in &rendered.internal_links {
-        if !link_resolves(content, targets, target) {
-            warnings.push(link_warning(page, written, "no page or file at this path"));
+    for link in &rendered.internal_links {
+        if !link_resolves(content, targets, &link.target) {
+            warnings.push(link_warning(page, link, "no page or file at this path"));
         }
     }
     let template = match page.kind {
@@ -301,11 +301,9 @@ fn render_markdown(
     })
 }
 
-fn link_warning(page: &Page, written: &str, why: &str) -> Diagnostic {
-    let offset = page.source[page.body_start..]
-        .find(written)
-        .map_or(page.body_start, |o| page.body_start + o);
-    Diagnostic::warning(format!("broken link `{written}`: {why}"))
+fn link_warning(page: &Page, link: &markdown::LinkRef, why: &str) -> Diagnostic {
+    let offset = page.body_start + link.offset;
+    Diagnostic::warning(format!("broken link `{}`: {why}", link.written))
         .at(Location::at_offset(&page.file, &page.source, offset))
         .help("fix the path, or remove the link")
 }
@@ -513,7 +511,7 @@ fn render_narratives(
                 incident.id.clone(),
                 incidents::Narrative {
                     title: page.title.clone(),
-                    html: rendered.html,
+                    sections: rendered.sections,
                 },
             )))
         })

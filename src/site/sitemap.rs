@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::shortcode::escape_html;
+use crate::markdown::escape_html;
 
 /// `extra` holds URL paths (relative to the base path) of pages that later
 /// stages publish (post-mortems, services).
