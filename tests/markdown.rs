@@ -17,9 +17,11 @@ fn deep_shortcode_nesting_is_an_error_at_the_level_too_deep() {
     body.push_str(&"{{< /alert >}}\n".repeat(n));
     site.file("content/deep.md", &page("Deep", &body));
     // Lines 1-3 are front matter: the 65th tag is on line 68.
-    site.build()
-        .assert_failure()
-        .assert_stderr_has(&["content/deep.md:68:1", "nested more than 64", "help:"]);
+    site.build().assert_failure().assert_stderr_has(&[
+        "content/deep.md:68:1",
+        "nested more than 64",
+        "help:",
+    ]);
     assert!(!site.public().join("deep").exists());
 }
 
@@ -100,7 +102,10 @@ fn details_with_a_heading_inside_a_narrative_stays_in_its_section() {
     assert_eq!(root.matches("<details").count(), 1, "{root}");
     assert_eq!(root.matches("</details>").count(), 1, "{root}");
     assert!(root.find("<details").unwrap() < root.find("</details>").unwrap());
-    assert!(root.contains("Before.") && root.contains("After."), "{root}");
+    assert!(
+        root.contains("Before.") && root.contains("After."),
+        "{root}"
+    );
     assert!(root.contains("<blockquote>"), "{root}");
     assert!(raw_section(&raw, "lessons").contains("Lessons."));
 
@@ -146,10 +151,7 @@ fn three_level_forms() -> String {
 #[test]
 fn three_level_mixed_nesting_leaves_no_placeholder() {
     let site = Site::new();
-    let body = format!(
-        "## Clip {{{{< youtube h1 >}}}}\n\n{}",
-        three_level_forms()
-    );
+    let body = format!("## Clip {{{{< youtube h1 >}}}}\n\n{}", three_level_forms());
     site.file("content/mixed.md", &page("Mixed", &body));
     site.build_ok();
     let raw = site.output("/mixed/");
@@ -173,7 +175,10 @@ fn private_use_characters_in_text_are_printed_as_written() {
     let typed = "Typed \u{E000}0\u{E001} and \u{E000}toc\u{E001} here.";
     site.file(
         "content/pua.md",
-        &page("PUA", &format!("{typed}\n\n{{{{< youtube abc >}}}}\n\n## A\n")),
+        &page(
+            "PUA",
+            &format!("{typed}\n\n{{{{< youtube abc >}}}}\n\n## A\n"),
+        ),
     );
     site.build_ok();
     let raw = site.output("/pua/");

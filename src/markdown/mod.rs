@@ -522,4 +522,77 @@ mod tests {
             r.html
         );
     }
+
+    #[test]
+    fn sections_start_at_top_level_h2_only() {
+        let r = page(
+            "Intro\n\n## One\n\n{{% details %}}\n## Inner\n{{% /details %}}\n\n> ## Quoted\n\n- ## Listed\n\n### Three\n\n## Two `x` & y\n\nEnd\n",
+        );
+        let titles: Vec<_> = r.sections.iter().map(|s| s.title.as_deref()).collect();
+        assert_eq!(titles, [None, Some("One"), Some("Two x & y")]);
+        assert_eq!(r.sections[0].html, "<p>Intro</p>\n");
+        assert_eq!(r.sections[2].id.as_deref(), Some("two-x--y"));
+        let one = &r.sections[1].html;
+        assert!(
+            one.contains("<details") && one.contains("</details>"),
+            "{one}"
+        );
+        assert!(one.contains("Quoted") && one.contains("Listed") && one.contains("<h3"));
+        assert!(
+            !one.contains("<h2 id=\"one\""),
+            "the heading itself is left out"
+        );
+        assert_eq!(r.sections[2].html, "\n<p>End</p>\n");
+        assert!(!r.html.contains(['\u{E000}', '\u{E001}']));
+    }
+
+    #[test]
+    fn links_carry_their_offsets_in_the_body() {
+        let body = "`/x/`\n\n[a](/x/) [b](nope.md)\n\n{{% details %}}\n[c](/y/)\n{{% /details %}}\n\n## H\n{: .no_toc}\n\n[d](/z/)\n";
+        let r = page(body);
+        let offsets: Vec<_> = r
+            .internal_links
+            .iter()
+            .map(|l| (l.target.as_str(), l.offset))
+            .collect();
+        assert_eq!(
+            offsets,
+            [
+                ("x/", body.find("[a]").unwrap()),
+                ("y/", body.find("[c]").unwrap()),
+                ("z/", body.find("[d]").unwrap()),
+            ]
+        );
+        assert_eq!(r.broken_md_links[0].offset, body.find("[b]").unwrap());
+    }
+
+    #[test]
+    fn placeholders_never_leak_into_ids_toc_or_text() {
+        let r = page(
+            "## Clip {{< youtube v >}}\n\nTyped \u{E000}0\u{E001} \u{E000}toc\u{E001}\n\n{{< youtube w >}}\n",
+        );
+        assert_eq!(r.toc[0].id, "clip");
+        assert_eq!(r.toc[0].title, "Clip");
+        assert!(
+            r.html
+                .contains("<h2 id=\"clip\">Clip <div class=\"video\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("Typed \u{E000}0\u{E001} \u{E000}toc\u{E001}")
+        );
+        assert_eq!(r.html.matches("<iframe").count(), 2);
+        let r = page("![{{< youtube v >}}](a.png)\n\n```yaml\nk: {{< youtube v >}}\n```\n");
+        // In a tag the call is dropped; in code it is expanded (as Hugo
+        // does), the code left unhighlighted so no lexer cuts it apart.
+        assert!(r.html.contains("alt=\"\""), "{}", r.html);
+        assert!(
+            r.html.contains("<pre><code>k: <div class=\"video\">"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<iframe").count(), 1, "{}", r.html);
+    }
 }

@@ -1011,4 +1011,63 @@ mod tests {
         let e = expand("{{ x }} and { { <").unwrap();
         assert_eq!(e.markdown, "{{ x }} and { { <");
     }
+
+    #[test]
+    fn nesting_is_limited_with_one_error_at_the_first_level_too_deep() {
+        let nested = |n: usize| {
+            format!(
+                "{}x{}",
+                "{{< alert >}}".repeat(n),
+                "{{< /alert >}}".repeat(n)
+            )
+        };
+        assert!(expand(&nested(MAX_DEPTH)).is_ok());
+        for n in [MAX_DEPTH + 1, 30_000] {
+            let errs = expand(&nested(n)).err().unwrap();
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert_eq!(errs[0].offset, MAX_DEPTH * "{{< alert >}}".len());
+            assert!(errs[0].message.contains("nested more than 64"));
+        }
+        // Other errors of the page are still reported.
+        let text = format!("{}\n{{{{< nope >}}}}", nested(100));
+        let errs = expand(&text).err().unwrap();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+    }
+
+    #[test]
+    fn a_tag_running_to_the_end_is_reported_once() {
+        let errs = expand("{{< alert title=\"a\n{{< alert b\n{{< youtube x >}}")
+            .err()
+            .unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn alert_colours_are_checked() {
+        assert!(expand("{{< alert warning >}}x{{< /alert >}}").is_ok());
+        let errs = expand("a\n{{< alert color=\"purple\" >}}x{{< /alert >}}")
+            .err()
+            .unwrap();
+        assert_eq!(errs[0].offset, 2);
+        assert!(errs[0].message.contains("`purple`"));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("primary, secondary, info, success, warning, danger")
+        );
+    }
+
+    #[test]
+    fn source_map_leads_inner_text_back_to_the_page() {
+        let text = "a\n{{% details %}}\n[l](/x/)\n{{% /details %}}\nb {{< youtube v >}} tail";
+        let e = expand(text).unwrap();
+        let at = |needle: &str| e.map.lookup(e.markdown.find(needle).unwrap());
+        assert_eq!(at("[l]"), (text.find("[l]").unwrap(), true));
+        assert_eq!(at("<summary>"), (2, true));
+        assert_eq!(at("b "), (text.find("b ").unwrap(), false));
+        assert_eq!(at(" tail"), (text.find(" tail").unwrap(), false));
+    }
 }
