@@ -61,6 +61,12 @@ pub struct Section {
 /// after it starts), naming the parts after `headings` (title, id).
 pub fn sections(html: &str, marks: &[usize], headings: Vec<(String, String)>) -> Vec<Section> {
     debug_assert_eq!(marks.len(), headings.len() * 2);
+    // Never expected; one part is better than a panic.
+    let (marks, headings) = if marks.len() == headings.len() * 2 {
+        (marks, headings)
+    } else {
+        (&[][..], Vec::new())
+    };
     let mut out = Vec::with_capacity(headings.len() + 1);
     let first_end = marks.first().copied().unwrap_or(html.len());
     out.push(Section {

@@ -209,12 +209,8 @@ fn render_markdown(
                     CodeBlockKind::Indented => "",
                 };
                 // A lexer could cut a placeholder apart: such code stays plain.
-                let lang = if code.contains(markers.open) {
-                    ""
-                } else {
-                    lang
-                };
-                events.push(Event::Html(code_block(lang, &code).into()));
+                let highlight = !code.contains(markers.open);
+                events.push(Event::Html(code_block(lang, &code, highlight).into()));
             }
             // Wide tables scroll inside their own box on small screens.
             Event::Start(Tag::Table(align)) => {
@@ -241,9 +237,9 @@ fn render_markdown(
     (out, h2s)
 }
 
-fn code_block(lang: &str, code: &str) -> String {
+fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
-    if let Some(canon) = highlight::canonical_lang(lang) {
+    if let Some(canon) = highlight::canonical_lang(lang).filter(|_| highlight) {
         html.push_str("<pre class=\"highlight\" data-lang=\"");
         html.push_str(canon);
         html.push_str("\"><code class=\"language-");
@@ -589,7 +585,8 @@ mod tests {
         // does), the code left unhighlighted so no lexer cuts it apart.
         assert!(r.html.contains("alt=\"\""), "{}", r.html);
         assert!(
-            r.html.contains("<pre><code>k: <div class=\"video\">"),
+            r.html
+                .contains("<pre><code class=\"language-yaml\">k: <div class=\"video\">"),
             "{}",
             r.html
         );
