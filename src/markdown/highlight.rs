@@ -31,6 +31,8 @@
 //! | `hl-h` `hl-m` | diff hunk header / file header                    |
 //! | `hl-gp` `hl-go` | console prompt / command output                 |
 
+use super::escape::escape_html_into;
+
 const KW: &str = "hl-k";
 const STR: &str = "hl-s";
 const RE: &str = "hl-r";
@@ -165,7 +167,7 @@ impl Hl<'_> {
             to += 1;
         }
         if to > self.done {
-            escape_into(self.out, &self.src[self.done..to]);
+            escape_html_into(self.out, &self.src[self.done..to]);
             self.done = to;
         }
     }
@@ -204,23 +206,6 @@ impl Hl<'_> {
     fn finish(&mut self) {
         self.flush(self.b.len());
     }
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    let mut last = 0;
-    for (i, &c) in text.as_bytes().iter().enumerate() {
-        let rep = match c {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&text[last..]);
 }
 
 // ---------------------------------------------------------------- scanning helpers
@@ -2697,6 +2682,7 @@ mod tests {
                     ("&lt;", '<'),
                     ("&gt;", '>'),
                     ("&quot;", '"'),
+                    ("&#39;", '\''),
                 ]
                 .into_iter()
                 .find(|(e, _)| rest.starts_with(e))
@@ -2740,6 +2726,7 @@ mod tests {
                     .replace("&lt;", "<")
                     .replace("&gt;", ">")
                     .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
                     .replace("&amp;", "&"),
             );
         }
@@ -2905,7 +2892,7 @@ mod tests {
         assert!(!out.contains("< b"));
         let out = hl("yaml", "k: \"<script>alert('&')</script>\"\n");
         assert!(
-            out.contains("&lt;script&gt;alert('&amp;')&lt;/script&gt;"),
+            out.contains("&lt;script&gt;alert(&#39;&amp;&#39;)&lt;/script&gt;"),
             "{out}"
         );
         let out = hl("shell", "echo \"</code></pre>\" > /dev/null\n");

@@ -9,16 +9,33 @@
 
 use std::borrow::Cow;
 
-/// The placeholder the in-text TOC leaves in the markdown.
-pub const TOC_PLACEHOLDER: &str = "\u{E000}toc\u{E001}";
+use super::srcmap::SourceMap;
 
-pub fn rewrite(text: &str) -> Cow<'_, str> {
+/// One line of the output, with the offset of the source line it comes
+/// from (`exact`: copied, so offsets inside it map one to one).
+struct Line<'a> {
+    text: Cow<'a, str>,
+    src: usize,
+    exact: bool,
+}
+
+/// Rewrites `text`; `toc` is the placeholder of the in-text TOC. The map
+/// leads offsets of the result back to `text`.
+pub fn rewrite<'a>(text: &'a str, toc: &str) -> (Cow<'a, str>, SourceMap) {
     if !text.contains("{:") {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), SourceMap::default());
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Line<'a>> = Vec::new();
     let mut fence: Option<String> = None;
+    let mut src = 0;
     for line in text.split('\n') {
+        let at = src;
+        src += line.len() + 1;
+        let copied = Line {
+            text: Cow::Borrowed(line),
+            src: at,
+            exact: true,
+        };
         let trimmed = line.trim_start();
         if let Some(f) = &fence {
             if trimmed.starts_with(f.as_str())
@@ -29,36 +46,39 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
             {
                 fence = None;
             }
-            out.push(line.to_string());
+            out.push(copied);
             continue;
         }
         if let Some(f) = fence_marker(trimmed) {
             fence = Some(f);
-            out.push(line.to_string());
+            out.push(copied);
             continue;
         }
         let Some(ial) = attribute_line(trimmed) else {
-            out.push(line.to_string());
+            out.push(copied);
             continue;
+        };
+        let made = |s: &str| Line {
+            text: Cow::Owned(s.to_string()),
+            src: at,
+            exact: false,
         };
         if ial == "toc" {
             // Drop the `- TOC` list item kramdown replaces.
-            if out.last().is_some_and(|l| is_toc_item(l)) {
+            if out.last().is_some_and(|l| is_toc_item(&l.text)) {
                 out.pop();
             }
-            out.push(String::new());
-            out.push(TOC_PLACEHOLDER.to_string());
-            out.push(String::new());
+            out.extend([made(""), made(toc), made("")]);
             continue;
         }
         let prev_is_heading = out.last().is_some_and(|l| {
-            let t = l.trim_start();
+            let t = l.text.trim_start();
             t.starts_with('#') && t.trim_start_matches('#').starts_with(' ')
         });
         if prev_is_heading && !ial.starts_with(':') {
             let attrs = ial_to_heading_attrs(ial);
             if !attrs.is_empty() {
-                let last = out.last_mut().expect("checked");
+                let last = out.last_mut().expect("checked").text.to_mut();
                 last.push_str(" {");
                 last.push_str(&attrs);
                 last.push('}');
@@ -66,7 +86,20 @@ pub fn rewrite(text: &str) -> Cow<'_, str> {
         }
         // Any other attribute line is kramdown-only: drop it.
     }
-    Cow::Owned(out.join("\n"))
+    let mut joined = String::with_capacity(text.len() + toc.len());
+    let mut map = SourceMap::default();
+    for (i, line) in out.iter().enumerate() {
+        if i > 0 {
+            joined.push('\n');
+        }
+        if line.exact {
+            map.copied(joined.len(), line.src, false);
+        } else {
+            map.generated(joined.len(), line.src, false);
+        }
+        joined.push_str(&line.text);
+    }
+    (Cow::Owned(joined), map)
 }
 
 fn fence_marker(trimmed: &str) -> Option<String> {
@@ -124,16 +157,16 @@ mod tests {
     #[test]
     fn toc_and_no_toc() {
         let src = "## On this page\n{:.no_toc}\n\n- TOC\n{:toc}\n\n## A\n";
-        let out = rewrite(src);
-        assert_eq!(
-            out,
-            "## On this page {.no_toc}\n\n\n\u{E000}toc\u{E001}\n\n\n## A\n"
-        );
+        let (out, map) = rewrite(src, "<TOC>");
+        assert_eq!(out, "## On this page {.no_toc}\n\n\n<TOC>\n\n\n## A\n");
+        // `## A` is at 42 in the source.
+        assert_eq!(map.lookup(out.find("## A").unwrap()), (42, false));
+        assert_eq!(&src[42..], "## A\n");
     }
 
     #[test]
     fn other_attribute_lines_are_dropped_but_not_in_code() {
         let src = "Para\n{: .alert .alert-info}\n```\n{: keep}\n```\n";
-        assert_eq!(rewrite(src), "Para\n```\n{: keep}\n```\n");
+        assert_eq!(rewrite(src, "").0, "Para\n```\n{: keep}\n```\n");
     }
 }

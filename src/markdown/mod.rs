@@ -1,20 +1,27 @@
 //! Markdown → HTML for one page: shortcodes, kramdown leftovers, headings
-//! with unique ids and anchors, the table of contents, highlighted code and
-//! link rewriting (base path, `.md` links).
+//! with unique ids and anchors, the table of contents, highlighted code,
+//! link rewriting (base path, `.md` links) with the links' places in the
+//! source, and the page's sections at its top-level `<h2>` headings.
 //!
 //! Pure and page-local, so pages render in parallel; knowledge of other
-//! pages comes in through `Links`.
+//! pages comes in through `Links`. Nothing here recurses over the input
+//! except shortcode expansion, which is bounded (`shortcode::MAX_DEPTH`).
 
+pub mod escape;
+pub mod headings;
 pub mod highlight;
 pub mod kramdown;
+pub mod placeholder;
 pub mod shortcode;
+pub mod srcmap;
 pub mod untrusted;
-
-use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use shortcode::{Expander, PH_CLOSE, PH_OPEN, SpanError, escape_html, escape_into};
+pub use escape::{escape_html, escape_html_into};
+pub use headings::{Section, slugify};
+use placeholder::{Key, Markers};
+use shortcode::{Expander, SpanError};
 
 /// How links of a page resolve.
 pub struct Links<'a> {
@@ -34,15 +41,32 @@ pub struct TocEntry {
     pub title: String,
 }
 
+/// A link of the page, for link checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// For internal links the URL path relative to the base path, without
+    /// fragment; for broken `.md` links the URL it was given instead.
+    pub target: String,
+    /// The destination as written.
+    pub written: String,
+    /// Byte offset in the page body of the link (its `[`); for a link made
+    /// by a shortcode from something else than its inner text, the offset
+    /// of the shortcode.
+    pub offset: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Internal link targets (URL paths relative to the base path, without
-    /// fragment) with the destination as written, for link checking.
-    pub internal_links: Vec<(String, String)>,
-    /// `.md` links whose file does not exist, as written.
-    pub broken_md_links: Vec<String>,
+    /// Root-relative links (`/handbook/x/`), to check that they exist.
+    pub internal_links: Vec<LinkRef>,
+    /// `.md` links whose file does not exist.
+    pub broken_md_links: Vec<LinkRef>,
+    /// `html` cut at its top-level `<h2>` headings (not those inside a
+    /// shortcode, list or quote); the first part holds what comes before the
+    /// first of them and may be empty.
+    pub sections: Vec<Section>,
 }
 
 /// Renders a page body. Errors are offsets into `body`.
@@ -53,11 +77,24 @@ pub fn render(
     toc_levels: (u8, u8),
 ) -> Result<Rendered, Vec<SpanError>> {
     let expanded = expander.expand(body)?;
-    let md = kramdown::rewrite(&expanded.markdown);
-    let mut out = render_markdown(&md, links, toc_levels);
-    if out.html.contains(PH_OPEN) {
-        out.html = fill_placeholders(&out.html, &expanded.html, &out.toc);
+    let markers = expanded.markers;
+    let (md, kramdown_map) = kramdown::rewrite(&expanded.markdown, &markers.wrap(Key::Toc));
+    // Offsets of `md` → offset in `body`, and whether a shortcode made it.
+    let source = |offset: usize| expanded.map.lookup(kramdown_map.lookup(offset).0);
+    let (mut out, h2s) = render_markdown(&md, links, toc_levels, markers, &source);
+    let mut marks = Vec::new();
+    if out.html.contains(markers.open) {
+        let toc = || {
+            format!(
+                "<nav class=\"toc-inline\" aria-label=\"Contents\">{}</nav>",
+                toc_html(&out.toc)
+            )
+        };
+        let (html, m) = markers.fill(&out.html, &expanded.html, toc);
+        out.html = html;
+        marks = m;
     }
+    out.sections = headings::sections(&out.html, &marks, h2s);
     Ok(out)
 }
 
@@ -70,16 +107,27 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
-fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> Rendered {
+/// Renders expanded markdown. Returns the page (placeholders still in it)
+/// and the (title, id) of each top-level h2, whose places are marked.
+fn render_markdown(
+    md: &str,
+    links: &Links<'_>,
+    (toc_lo, toc_hi): (u8, u8),
+    markers: Markers,
+    source: &dyn Fn(usize) -> (usize, bool),
+) -> (Rendered, Vec<(String, String)>) {
     let mut out = Rendered {
         html: String::with_capacity(md.len() * 3 / 2),
         ..Rendered::default()
     };
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut h2s = Vec::new();
+    let mut ids = headings::Ids::default();
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut parser = Parser::new_ext(md, options());
+    // Open blocks (quotes, lists, tables...) around the current event.
+    let mut depth = 0usize;
+    let mut parser = Parser::new_ext(md, options()).into_offset_iter();
 
-    while let Some(event) = parser.next() {
+    while let Some((event, range)) = parser.next() {
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -89,17 +137,14 @@ fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> R
             }) => {
                 // Gather the heading's inline events to know its text.
                 let mut inner = Vec::new();
-                for e in parser.by_ref() {
+                for (e, r) in parser.by_ref() {
                     if matches!(e, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
-                    inner.push(map_link(e, links, &mut out));
+                    inner.push(map_link(e, r.start, links, source, &mut out));
                 }
-                let text = plain_text(&inner);
-                let id = unique_id(
-                    id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)),
-                    &mut used_ids,
-                );
+                let text = plain_text(&inner, markers);
+                let id = ids.unique(id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
                 let n = heading_number(level);
                 let no_toc = classes.iter().any(|c| &**c == "no_toc");
                 if !no_toc && (toc_lo..=toc_hi).contains(&n) {
@@ -109,7 +154,14 @@ fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> R
                         title: escape_html(&text),
                     });
                 }
-                let mut open = format!("<h{n} id=\"{}\"", escape_html(&id));
+                // A section starts at an h2 outside any block and outside
+                // shortcode output.
+                let starts_section = n == 2 && depth == 0 && !source(range.start).1;
+                let mut open = String::new();
+                if starts_section {
+                    markers.push(&mut open, Key::SectionHeading);
+                }
+                open.push_str(&format!("<h{n} id=\"{}\"", escape_html(&id)));
                 let classes: Vec<&str> = classes
                     .iter()
                     .map(|c| &**c)
@@ -128,17 +180,21 @@ fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> R
                 open.push('>');
                 events.push(Event::Html(open.into()));
                 events.extend(inner);
-                events.push(Event::Html(
-                    format!(
-                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
-                        escape_html(&id)
-                    )
-                    .into(),
-                ));
+                let mut close = format!(
+                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{n}>",
+                    escape_html(&id)
+                );
+                if starts_section {
+                    markers.push(&mut close, Key::SectionBody);
+                    h2s.push((text, id));
+                }
+                // Ending in a newline keeps the writer from adding one.
+                close.push('\n');
+                events.push(Event::Html(close.into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut code = String::new();
-                for e in parser.by_ref() {
+                for (e, _) in parser.by_ref() {
                     match e {
                         Event::Text(t) => code.push_str(&t),
                         Event::End(TagEnd::CodeBlock) => break,
@@ -152,27 +208,38 @@ fn render_markdown(md: &str, links: &Links<'_>, (toc_lo, toc_hi): (u8, u8)) -> R
                         .unwrap_or(""),
                     CodeBlockKind::Indented => "",
                 };
-                events.push(Event::Html(code_block(lang, &code).into()));
+                // A lexer could cut a placeholder apart: such code stays plain.
+                let highlight = !code.contains(markers.open);
+                events.push(Event::Html(code_block(lang, &code, highlight).into()));
             }
             // Wide tables scroll inside their own box on small screens.
             Event::Start(Tag::Table(align)) => {
+                depth += 1;
                 events.push(Event::Html("<div class=\"table-wrap\">".into()));
                 events.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
+                depth -= 1;
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
-            e => events.push(map_link(e, links, &mut out)),
+            e => {
+                match e {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                events.push(map_link(e, range.start, links, source, &mut out));
+            }
         }
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
+    (out, h2s)
 }
 
-fn code_block(lang: &str, code: &str) -> String {
+fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
-    if let Some(canon) = highlight::canonical_lang(lang) {
+    if let Some(canon) = highlight::canonical_lang(lang).filter(|_| highlight) {
         html.push_str("<pre class=\"highlight\" data-lang=\"");
         html.push_str(canon);
         html.push_str("\"><code class=\"language-");
@@ -187,11 +254,11 @@ fn code_block(lang: &str, code: &str) -> String {
     html.push_str("<pre><code");
     if !lang.is_empty() {
         html.push_str(" class=\"language-");
-        escape_into(&mut html, lang);
+        escape_html_into(&mut html, lang);
         html.push('"');
     }
     html.push('>');
-    escape_into(&mut html, code);
+    escape_html_into(&mut html, code);
     html.push_str("</code></pre>\n");
     html
 }
@@ -207,7 +274,9 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-fn plain_text(events: &[Event<'_>]) -> String {
+/// The text of a heading, without placeholders (a `{{< >}}` call in a
+/// heading shows in the page, not in ids, the TOC or section titles).
+fn plain_text(events: &[Event<'_>], markers: Markers) -> String {
     let mut s = String::new();
     for e in events {
         match e {
@@ -216,34 +285,17 @@ fn plain_text(events: &[Event<'_>]) -> String {
             _ => {}
         }
     }
-    s.trim().to_string()
+    markers.strip(&s).trim().to_string()
 }
 
-/// GitHub-style slug: lowercase, letters/digits/`-`/`_` kept, spaces to `-`.
-pub fn slugify(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            s.extend(c.to_lowercase());
-        } else if c == ' ' {
-            s.push('-');
-        }
-    }
-    if s.is_empty() { "section".into() } else { s }
-}
-
-fn unique_id(id: String, used: &mut HashSet<String>) -> String {
-    if used.insert(id.clone()) {
-        return id;
-    }
-    (1..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .expect("some suffix is free")
-}
-
-fn map_link<'a>(e: Event<'a>, links: &Links<'_>, out: &mut Rendered) -> Event<'a> {
-    map_destination(e, |url| rewrite_url(url, links, out))
+fn map_link<'a>(
+    e: Event<'a>,
+    at: usize,
+    links: &Links<'_>,
+    source: &dyn Fn(usize) -> (usize, bool),
+    out: &mut Rendered,
+) -> Event<'a> {
+    map_destination(e, |url| rewrite_url(url, || source(at).0, links, out))
 }
 
 /// Applies `f` to the destination of a link or image event; other events
@@ -292,7 +344,12 @@ fn is_external(url: &str) -> bool {
 
 /// Applies the base path to root-relative URLs and turns `.md` links into
 /// page URLs. Other relative URLs are left to the browser, as in Hugo.
-fn rewrite_url<'a>(url: CowStr<'a>, links: &Links<'_>, out: &mut Rendered) -> CowStr<'a> {
+fn rewrite_url<'a>(
+    url: CowStr<'a>,
+    offset: impl Fn() -> usize,
+    links: &Links<'_>,
+    out: &mut Rendered,
+) -> CowStr<'a> {
     if url.is_empty() || is_external(&url) {
         return url;
     }
@@ -308,14 +365,23 @@ fn rewrite_url<'a>(url: CowStr<'a>, links: &Links<'_>, out: &mut Rendered) -> Co
         let target = match (links.resolve_md)(&rel) {
             Some(u) => u,
             None => {
-                out.broken_md_links.push(url.to_string());
-                crate::content::url_of(&rel).1
+                let target = crate::content::url_of(&rel).1;
+                out.broken_md_links.push(LinkRef {
+                    target: target.clone(),
+                    written: url.to_string(),
+                    offset: offset(),
+                });
+                target
             }
         };
         return format!("{}{}{}", links.base_path, target, suffix).into();
     }
     if let Some(abs) = path.strip_prefix('/') {
-        out.internal_links.push((abs.to_string(), url.to_string()));
+        out.internal_links.push(LinkRef {
+            target: abs.to_string(),
+            written: url.to_string(),
+            offset: offset(),
+        });
         if links.base_path == "/" {
             return url;
         }
@@ -375,45 +441,6 @@ pub fn toc_html(entries: &[TocEntry]) -> String {
     out
 }
 
-/// Swaps placeholders for shortcode HTML and the in-text TOC. A placeholder
-/// alone in a paragraph replaces the whole paragraph (block HTML must not sit
-/// inside `<p>`).
-fn fill_placeholders(html: &str, shortcodes: &[String], toc: &[TocEntry]) -> String {
-    let mut out =
-        String::with_capacity(html.len() + shortcodes.iter().map(String::len).sum::<usize>());
-    let mut rest = html;
-    while let Some(i) = rest.find(PH_OPEN) {
-        let after = &rest[i + PH_OPEN.len_utf8()..];
-        let Some(j) = after.find(PH_CLOSE) else { break };
-        let key = &after[..j];
-        let tail = &after[j + PH_CLOSE.len_utf8()..];
-        let replacement = match key {
-            "toc" => format!(
-                "<nav class=\"toc-inline\" aria-label=\"Contents\">{}</nav>",
-                toc_html(toc)
-            ),
-            n => n
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| shortcodes.get(n))
-                .cloned()
-                .unwrap_or_default(),
-        };
-        let head = &rest[..i];
-        if head.ends_with("<p>") && tail.starts_with("</p>") {
-            out.push_str(&head[..head.len() - 3]);
-            out.push_str(&replacement);
-            rest = &tail[4..];
-        } else {
-            out.push_str(head);
-            out.push_str(&replacement);
-            rest = tail;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::shortcode::PageInfo;
@@ -461,7 +488,12 @@ mod tests {
         assert!(r.html.contains("href=\"/proj/handbook/\""));
         assert!(r.html.contains("href=\"/proj/a/b/#top\""));
         assert!(r.html.contains("href=\"/proj/c/\""));
-        assert_eq!(r.broken_md_links, ["../c.md"]);
+        let broken: Vec<_> = r
+            .broken_md_links
+            .iter()
+            .map(|l| l.written.as_str())
+            .collect();
+        assert_eq!(broken, ["../c.md"]);
         assert!(r.html.contains("href=\"https://e.com\""));
         assert!(r.html.contains("href=\"#a\""));
     }
@@ -485,5 +517,79 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn sections_start_at_top_level_h2_only() {
+        let r = page(
+            "Intro\n\n## One\n\n{{% details %}}\n## Inner\n{{% /details %}}\n\n> ## Quoted\n\n- ## Listed\n\n### Three\n\n## Two `x` & y\n\nEnd\n",
+        );
+        let titles: Vec<_> = r.sections.iter().map(|s| s.title.as_deref()).collect();
+        assert_eq!(titles, [None, Some("One"), Some("Two x & y")]);
+        assert_eq!(r.sections[0].html, "<p>Intro</p>\n");
+        assert_eq!(r.sections[2].id.as_deref(), Some("two-x--y"));
+        let one = &r.sections[1].html;
+        assert!(
+            one.contains("<details") && one.contains("</details>"),
+            "{one}"
+        );
+        assert!(one.contains("Quoted") && one.contains("Listed") && one.contains("<h3"));
+        assert!(
+            !one.contains("<h2 id=\"one\""),
+            "the heading itself is left out"
+        );
+        assert_eq!(r.sections[2].html, "\n<p>End</p>\n");
+        assert!(!r.html.contains(['\u{E000}', '\u{E001}']));
+    }
+
+    #[test]
+    fn links_carry_their_offsets_in_the_body() {
+        let body = "`/x/`\n\n[a](/x/) [b](nope.md)\n\n{{% details %}}\n[c](/y/)\n{{% /details %}}\n\n## H\n{: .no_toc}\n\n[d](/z/)\n";
+        let r = page(body);
+        let offsets: Vec<_> = r
+            .internal_links
+            .iter()
+            .map(|l| (l.target.as_str(), l.offset))
+            .collect();
+        assert_eq!(
+            offsets,
+            [
+                ("x/", body.find("[a]").unwrap()),
+                ("y/", body.find("[c]").unwrap()),
+                ("z/", body.find("[d]").unwrap()),
+            ]
+        );
+        assert_eq!(r.broken_md_links[0].offset, body.find("[b]").unwrap());
+    }
+
+    #[test]
+    fn placeholders_never_leak_into_ids_toc_or_text() {
+        let r = page(
+            "## Clip {{< youtube v >}}\n\nTyped \u{E000}0\u{E001} \u{E000}toc\u{E001}\n\n{{< youtube w >}}\n",
+        );
+        assert_eq!(r.toc[0].id, "clip");
+        assert_eq!(r.toc[0].title, "Clip");
+        assert!(
+            r.html
+                .contains("<h2 id=\"clip\">Clip <div class=\"video\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("Typed \u{E000}0\u{E001} \u{E000}toc\u{E001}")
+        );
+        assert_eq!(r.html.matches("<iframe").count(), 2);
+        let r = page("![{{< youtube v >}}](a.png)\n\n```yaml\nk: {{< youtube v >}}\n```\n");
+        // In a tag the call is dropped; in code it is expanded (as Hugo
+        // does), the code left unhighlighted so no lexer cuts it apart.
+        assert!(r.html.contains("alt=\"\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<pre><code class=\"language-yaml\">k: <div class=\"video\">"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<iframe").count(), 1, "{}", r.html);
     }
 }

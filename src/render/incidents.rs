@@ -13,7 +13,7 @@ use super::format;
 use crate::analyse::{self, IncidentTimes};
 use crate::config::Config;
 use crate::data::{ActionStatus, Id, Severity};
-use crate::markdown::{Rendered, untrusted};
+use crate::markdown::{Rendered, Section, untrusted};
 use crate::postmortem::{self, Facts};
 use crate::publish::{PublicIncident, PublicService, PublicSite};
 use crate::urls;
@@ -383,7 +383,7 @@ fn sections(narrative: Option<&Rendered>) -> Vec<SectionView> {
     let mut titles: Vec<Option<String>> = vec![None; table.len()];
     let mut others: Vec<SectionView> = Vec::new();
     if let Some(n) = narrative {
-        for (title, html) in split_h2(&n.html) {
+        for Section { title, html, .. } in n.sections.iter().cloned() {
             let slot = match &title {
                 None => Some(0), // text before the first heading: the summary
                 Some(t) => postmortem::classify(t),
@@ -419,59 +419,24 @@ fn sections(narrative: Option<&Rendered>) -> Vec<SectionView> {
     out
 }
 
-/// `(heading text, html after it)` pairs; the heading is removed (the page
-/// template writes its own). Text before the first `<h2` has no title.
-fn split_h2(html: &str) -> Vec<(Option<String>, String)> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    let mut title: Option<String> = None;
-    loop {
-        let next = rest.find("<h2");
-        let (body, tail) = match next {
-            Some(i) => (&rest[..i], Some(&rest[i..])),
-            None => (rest, None),
-        };
-        if title.is_some() || !body.trim().is_empty() {
-            out.push((title.take(), body.to_string()));
-        }
-        let Some(tail) = tail else { break };
-        let Some(end) = tail.find("</h2>") else {
-            out.push((None, tail.to_string()));
-            break;
-        };
-        let inner = &tail[..end];
-        let text_start = inner.find('>').map_or(0, |i| i + 1);
-        let text = strip_tags(&inner[text_start..]);
-        title = Some(text.trim_end_matches('#').trim().to_string());
-        rest = &tail[end + 5..];
-    }
-    out
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    // Drop the heading's anchor link entirely.
-    let html = html.split("<a class=\"anchor\"").next().unwrap_or(html);
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn narrative_sections_follow_review_order() {
+        let part = |title: Option<&str>, html: &str| Section {
+            title: title.map(str::to_string),
+            id: None,
+            html: html.to_string(),
+        };
         let n = Rendered {
-            html: "<p>intro</p>\n<h2 id=\"lessons\">Lessons<a class=\"anchor\" href=\"#l\">#</a></h2><p>L</p><h2 id=\"x\">Root cause</h2><p>R</p><h2 id=\"y\">Extra notes</h2><p>E</p>".into(),
+            sections: vec![
+                part(None, "<p>intro</p>\n"),
+                part(Some("Lessons"), "<p>L</p>"),
+                part(Some("Root cause"), "<p>R</p>"),
+                part(Some("Extra notes"), "<p>E</p>"),
+            ],
             ..Rendered::default()
         };
         let s = sections(Some(&n));

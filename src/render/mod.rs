@@ -263,20 +263,22 @@ impl<'a> Renderer<'a> {
         for md in &rendered.broken_md_links {
             warnings.push(link_warning(page, md, "no such page"));
         }
-        for (target, written) in &rendered.internal_links {
-            if !self.plan.resolves(target) {
-                warnings.push(link_warning(page, written, "no page or file at this path"));
+        for link in &rendered.internal_links {
+            if !self.plan.resolves(&link.target) {
+                warnings.push(link_warning(page, link, "no page or file at this path"));
             }
         }
         warnings
     }
 }
 
-fn link_warning(page: &Page, written: &str, why: &str) -> Diagnostic {
-    let offset = page.source[page.body_start..]
-        .find(written)
-        .map_or(page.body_start, |o| page.body_start + o);
-    Diagnostic::warning(format!("broken link `{written}`: {why}"))
-        .at(Location::at_offset(&page.file, &page.source, offset))
+/// A broken link, located by the span markdown kept for it.
+fn link_warning(page: &Page, link: &markdown::LinkRef, why: &str) -> Diagnostic {
+    Diagnostic::warning(format!("broken link `{}`: {why}", link.written))
+        .at(Location::at_offset(
+            &page.file,
+            &page.source,
+            page.body_start + link.offset,
+        ))
         .help("fix the path, or remove the link")
 }

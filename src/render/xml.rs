@@ -3,7 +3,7 @@
 //! (`\x1b` from a terminal paste): they are dropped, everything else is
 //! escaped, so every feed parses.
 
-use crate::markdown::shortcode::escape_into;
+use crate::markdown::escape_html_into as escape_into;
 
 /// Whether XML 1.0 allows `c` in a document.
 pub fn allowed(c: char) -> bool {

@@ -1,0 +1,121 @@
+//! Heading ids (GitHub-style slugs, made unique in linear time) and the
+//! review sections a page splits into at its top-level `<h2>` headings.
+
+use std::collections::{HashMap, HashSet};
+
+/// GitHub-style slug: lowercase, letters/digits/`-`/`_` kept, spaces to `-`.
+pub fn slugify(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            s.extend(c.to_lowercase());
+        } else if c == ' ' {
+            s.push('-');
+        }
+    }
+    if s.is_empty() { "section".into() } else { s }
+}
+
+/// The ids of one page: a repeated id gets `-1`, `-2`, ... (the first
+/// suffix no other heading holds).
+#[derive(Default)]
+pub struct Ids {
+    used: HashSet<String>,
+    /// Per id, the next suffix to try: without it the n-th repeat of a
+    /// heading would try n suffixes (8k identical headings: 21 s).
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    pub fn unique(&mut self, id: String) -> String {
+        if self.used.insert(id.clone()) {
+            return id;
+        }
+        // Each failed try is an id `id-n` some other heading holds; it is
+        // tried once, so the total work is linear.
+        let mut n = self.next.get(&id).copied().unwrap_or(1);
+        let candidate = loop {
+            let candidate = format!("{id}-{n}");
+            n += 1;
+            if self.used.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        self.next.insert(id, n);
+        candidate
+    }
+}
+
+/// A part of a page: what comes before its first top-level `<h2>`, or one
+/// such heading (without its HTML: a template writes its own) and what
+/// follows it up to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Plain text of the heading (not escaped); `None` for the first part.
+    pub title: Option<String>,
+    pub id: Option<String>,
+    pub html: String,
+}
+
+/// Cuts `html` at `marks` (pairs: where a heading starts, where the text
+/// after it starts), naming the parts after `headings` (title, id).
+pub fn sections(html: &str, marks: &[usize], headings: Vec<(String, String)>) -> Vec<Section> {
+    debug_assert_eq!(marks.len(), headings.len() * 2);
+    // Never expected; one part is better than a panic.
+    let (marks, headings) = if marks.len() == headings.len() * 2 {
+        (marks, headings)
+    } else {
+        (&[][..], Vec::new())
+    };
+    let mut out = Vec::with_capacity(headings.len() + 1);
+    let first_end = marks.first().copied().unwrap_or(html.len());
+    out.push(Section {
+        title: None,
+        id: None,
+        html: html[..first_end].to_string(),
+    });
+    for (k, (title, id)) in headings.into_iter().enumerate() {
+        let start = marks[2 * k + 1];
+        let end = marks.get(2 * k + 2).copied().unwrap_or(html.len());
+        out.push(Section {
+            title: Some(title),
+            id: Some(id),
+            html: html[start..end].to_string(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_ids_take_the_first_free_suffix() {
+        let mut ids = Ids::default();
+        let got: Vec<String> = ["a", "a-1", "a", "a", "b", "a-3", "a"]
+            .into_iter()
+            .map(|s| ids.unique(s.to_string()))
+            .collect();
+        assert_eq!(got, ["a", "a-1", "a-2", "a-3", "b", "a-3-1", "a-4"]);
+    }
+
+    #[test]
+    fn sections_cut_at_marks() {
+        let html = "<p>i</p><h2>A</h2><p>a</p><h2>B</h2><p>b</p>";
+        let s = sections(
+            html,
+            &[8, 18, 26, 36],
+            vec![("A".into(), "a".into()), ("B".into(), "b".into())],
+        );
+        assert_eq!(s[0].html, "<p>i</p>");
+        assert_eq!(
+            (s[1].title.as_deref(), s[1].html.as_str()),
+            (Some("A"), "<p>a</p>")
+        );
+        assert_eq!(
+            (s[2].id.as_deref(), s[2].html.as_str()),
+            (Some("b"), "<p>b</p>")
+        );
+    }
+}

@@ -1,0 +1,697 @@
+//! Hugo-compatible shortcodes: `{{< name args >}}`, `{{% name args %}}`,
+//! paired forms with inner text, self-closing `{{< name />}}`, and the
+//! escaped form `{{</* name */>}}` that prints literally.
+//!
+//! Expansion happens on the markdown source, before markdown rendering:
+//! - `{{% %}}` output is spliced into the markdown, so its inner markdown is
+//!   rendered with the page (its headings join the table of contents);
+//! - `{{< >}}` output is HTML that markdown must not touch: it is replaced by
+//!   a placeholder that `markdown::render` swaps back afterwards.
+//!
+//! Built-in shortcodes (`details`, `alert`, `youtube`) are plain Rust, so the
+//! common case never goes through a template engine; a site's own shortcodes
+//! come from `ShortcodeTemplates` (Tera templates), which may also override a
+//! built-in.
+//!
+//! Linear in the size of the page, and paired shortcodes nest at most
+//! `MAX_DEPTH` deep (the expansion recurses once per level).
+
+mod builtins;
+mod parse;
+
+pub use builtins::ALERT_COLORS;
+use builtins::{alert, details, youtube};
+use parse::{Tag, TagKind, scan};
+
+use super::placeholder::{Key, Markers};
+use super::srcmap::SourceMap;
+use crate::diag::Diagnostic;
+
+/// How deep paired shortcodes may nest.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delim {
+    /// `{{% %}}`: output is markdown, rendered with the page.
+    Markdown,
+    /// `{{< >}}`: output is final HTML.
+    Html,
+}
+
+impl Delim {
+    fn open(self) -> &'static str {
+        match self {
+            Delim::Markdown => "{{%",
+            Delim::Html => "{{<",
+        }
+    }
+    fn close(self) -> &'static str {
+        match self {
+            Delim::Markdown => "%}}",
+            Delim::Html => ">}}",
+        }
+    }
+}
+
+/// Arguments of one call: all named or all positional, never mixed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Args {
+    #[default]
+    None,
+    Named(Vec<(String, String)>),
+    Positional(Vec<String>),
+}
+
+impl Args {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        match self {
+            Args::Named(v) => v.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()),
+            _ => None,
+        }
+    }
+    pub fn nth(&self, i: usize) -> Option<&str> {
+        match self {
+            Args::Positional(v) => v.get(i).map(String::as_str),
+            _ => None,
+        }
+    }
+    /// A named argument, or the positional one at `i` (Hugo's `.Get`).
+    pub fn named_or_nth(&self, name: &str, i: usize) -> Option<&str> {
+        self.get(name).or_else(|| self.nth(i))
+    }
+}
+
+/// One shortcode call, as a template sees it.
+#[derive(Debug, Clone)]
+pub struct Call<'a> {
+    pub name: &'a str,
+    pub args: &'a Args,
+    /// Inner text (shortcodes inside already expanded), `None` when the call
+    /// has no closing tag.
+    pub inner: Option<&'a str>,
+    pub delim: Delim,
+}
+
+/// A site's own shortcodes (templates). Implemented by the template stage.
+pub trait ShortcodeTemplates: Sync {
+    /// Whether `name` exists, and if so whether its template uses the inner
+    /// text (then a call must be closed or self-closing).
+    fn lookup(&self, name: &str) -> Option<bool>;
+    fn render(&self, call: &Call<'_>, page: &PageInfo<'_>) -> Result<String, String>;
+    /// All names, sorted, for error messages.
+    fn names(&self) -> Vec<String>;
+}
+
+/// What a shortcode may know about the page it is called from.
+#[derive(Debug, Clone, Copy)]
+pub struct PageInfo<'a> {
+    pub title: &'a str,
+    /// Absolute URL path of the page, base path included.
+    pub url: &'a str,
+}
+
+pub const BUILTINS: &[(&str, bool)] = &[("alert", true), ("details", true), ("youtube", false)];
+
+/// An error at a byte offset of the text being expanded.
+#[derive(Debug)]
+pub struct SpanError {
+    pub offset: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl SpanError {
+    fn new(offset: usize, message: impl Into<String>) -> Self {
+        SpanError {
+            offset,
+            message: message.into(),
+            help: None,
+        }
+    }
+    fn help(mut self, h: impl Into<String>) -> Self {
+        self.help = Some(h.into());
+        self
+    }
+    pub fn into_diagnostic(self, loc: crate::diag::Location) -> Diagnostic {
+        let d = Diagnostic::error(self.message).at(loc);
+        match self.help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    }
+}
+
+/// A parsed call with its inner content.
+#[derive(Debug)]
+struct Node {
+    tag: usize,
+    /// Where the call ends: after its closing tag if it has one.
+    end: usize,
+    inner: Option<Inner>,
+}
+
+/// The inner text of a paired call (a byte range) and the calls inside it.
+#[derive(Debug)]
+struct Inner {
+    start: usize,
+    end: usize,
+    kids: Vec<Node>,
+}
+
+pub struct Expander<'a> {
+    pub templates: Option<&'a dyn ShortcodeTemplates>,
+    pub page: PageInfo<'a>,
+}
+
+/// The result of expanding a page: markdown with `{{< >}}` placeholders.
+pub struct Expanded {
+    pub markdown: String,
+    /// HTML for placeholder `n`.
+    pub html: Vec<String>,
+    /// The placeholder characters of this page.
+    pub markers: Markers,
+    /// Offsets of `markdown` → offsets of the expanded text.
+    pub map: SourceMap,
+}
+
+/// What a shortcode produced, and where in it its inner text was placed
+/// verbatim (to locate links in it).
+struct Output {
+    text: String,
+    inner_at: Option<usize>,
+}
+
+impl Expander<'_> {
+    fn lookup(&self, name: &str) -> Option<bool> {
+        if let Some(t) = self.templates
+            && let Some(uses_inner) = t.lookup(name)
+        {
+            return Some(uses_inner);
+        }
+        BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, i)| *i)
+    }
+
+    fn known_names(&self) -> String {
+        let mut names: Vec<String> = BUILTINS.iter().map(|(n, _)| n.to_string()).collect();
+        if let Some(t) = self.templates {
+            names.extend(t.names());
+        }
+        names.sort();
+        names.dedup();
+        names.join(", ")
+    }
+
+    /// Expands every shortcode of `text`. On failure returns all errors found.
+    pub fn expand(&self, text: &str) -> Result<Expanded, Vec<SpanError>> {
+        let Some(markers) = Markers::for_text(text) else {
+            return Err(vec![
+                SpanError::new(0, "this page uses every private-use character of Unicode")
+                    .help("opsbook needs two of them free; split the page"),
+            ]);
+        };
+        // Fast path: most pages of a big handbook have no shortcode at all.
+        if !text.contains("{{<") && !text.contains("{{%") {
+            return Ok(Expanded {
+                markdown: text.to_string(),
+                html: Vec::new(),
+                markers,
+                map: SourceMap::default(),
+            });
+        }
+        let mut errors = Vec::new();
+        let tags = scan(text, &mut errors);
+        let nodes = self.build_tree(&tags, &mut errors);
+        let mut run = Run {
+            expander: self,
+            text,
+            tags: &tags,
+            markers,
+            html: Vec::new(),
+            errors,
+        };
+        let mut markdown = String::with_capacity(text.len() + text.len() / 4);
+        let mut map = SourceMap::default();
+        run.render(
+            (0, text.len(), &nodes),
+            Context::default(),
+            &mut markdown,
+            &mut map,
+        );
+        let Run {
+            html, mut errors, ..
+        } = run;
+        if errors.is_empty() {
+            Ok(Expanded {
+                markdown,
+                html,
+                markers,
+                map,
+            })
+        } else {
+            errors.sort_by_key(|e| e.offset);
+            Err(errors)
+        }
+    }
+
+    fn unknown(&self, tag: &Tag, name: &str) -> SpanError {
+        SpanError::new(tag.start, format!("unknown shortcode `{name}`")).help(format!(
+            "known shortcodes: {}; a site adds its own as templates/shortcodes/{name}.html",
+            self.known_names()
+        ))
+    }
+
+    fn build_tree(&self, tags: &[Tag], errors: &mut Vec<SpanError>) -> Vec<Node> {
+        // Each frame: (tag index of the open tag, children so far). The
+        // stack never holds more than MAX_DEPTH frames, so every search of
+        // it below is bounded.
+        let mut stack: Vec<(usize, Vec<Node>)> = Vec::new();
+        let mut top: Vec<Node> = Vec::new();
+        // Inside a call nested too deep: how many paired calls are open
+        // there. Its content is skipped (the page fails anyway).
+        let mut skipped = 0usize;
+        fn push(stack: &mut [(usize, Vec<Node>)], top: &mut Vec<Node>, n: Node) {
+            match stack.last_mut() {
+                Some((_, kids)) => kids.push(n),
+                None => top.push(n),
+            }
+        }
+        let open_name = |t: usize| match &tags[t].kind {
+            TagKind::Open { name, .. } => name.as_str(),
+            _ => "",
+        };
+        for (i, tag) in tags.iter().enumerate() {
+            if skipped > 0 {
+                match &tag.kind {
+                    TagKind::Open {
+                        name, self_closing, ..
+                    } => match self.lookup(name) {
+                        None => errors.push(self.unknown(tag, name)),
+                        Some(true) if !self_closing => skipped += 1,
+                        Some(_) => {}
+                    },
+                    TagKind::Close { name } if self.lookup(name) == Some(true) => skipped -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match &tag.kind {
+                TagKind::Escaped(_) => push(
+                    &mut stack,
+                    &mut top,
+                    Node {
+                        tag: i,
+                        end: tag.end,
+                        inner: None,
+                    },
+                ),
+                TagKind::Open {
+                    name, self_closing, ..
+                } => match self.lookup(name) {
+                    None => errors.push(self.unknown(tag, name)),
+                    Some(true) if !self_closing && stack.len() == MAX_DEPTH => {
+                        errors.push(too_deep(tag, name));
+                        skipped = 1;
+                    }
+                    Some(true) if !self_closing => stack.push((i, Vec::new())),
+                    Some(_) => push(
+                        &mut stack,
+                        &mut top,
+                        Node {
+                            tag: i,
+                            end: tag.end,
+                            inner: None,
+                        },
+                    ),
+                },
+                TagKind::Close { name } => {
+                    let pos = if stack.last().is_some_and(|(t, _)| open_name(*t) == name) {
+                        Some(stack.len() - 1)
+                    } else if self.lookup(name) == Some(false) {
+                        errors.push(
+                            SpanError::new(
+                                tag.start,
+                                format!("shortcode `{name}` takes no inner content, but a closing tag was found"),
+                            )
+                            .help(format!("remove this closing tag, or self-close the call: `{} {name} ... /{}`", tag.delim.open(), tag.delim.close())),
+                        );
+                        None
+                    } else if let Some(pos) = stack.iter().rposition(|(t, _)| open_name(*t) == name)
+                    {
+                        // Everything opened after the match is unclosed.
+                        for (t, _) in stack.drain(pos + 1..).rev() {
+                            errors.push(unclosed(&tags[t], open_name(t)));
+                        }
+                        Some(pos)
+                    } else {
+                        let help = match stack.last() {
+                            Some((t, _)) => format!(
+                                "the innermost open shortcode here is `{}`; close it with `{} /{} {}`",
+                                open_name(*t),
+                                tags[*t].delim.open(),
+                                open_name(*t),
+                                tags[*t].delim.close()
+                            ),
+                            None => "remove it, or add the opening tag".to_string(),
+                        };
+                        errors.push(
+                            SpanError::new(
+                                tag.start,
+                                format!("closing tag `/{name}` does not match any open shortcode"),
+                            )
+                            .help(help),
+                        );
+                        None
+                    };
+                    if pos.is_some() {
+                        let (t, kids) = stack.pop().expect("pos is in the stack");
+                        let node = Node {
+                            tag: t,
+                            end: tag.end,
+                            inner: Some(Inner {
+                                start: tags[t].end,
+                                end: tag.start,
+                                kids,
+                            }),
+                        };
+                        push(&mut stack, &mut top, node);
+                    }
+                }
+            }
+        }
+        for (t, _) in stack.drain(..) {
+            errors.push(unclosed(&tags[t], open_name(t)));
+        }
+        top
+    }
+
+    fn render_one(&self, call: &Call<'_>, at: usize) -> Result<Output, SpanError> {
+        if let Some(t) = self.templates
+            && t.lookup(call.name).is_some()
+        {
+            let text = t.render(call, &self.page).map_err(|e| {
+                SpanError::new(at, format!("shortcode `{}` failed: {e}", call.name))
+            })?;
+            let inner_at = call
+                .inner
+                .filter(|i| !i.is_empty())
+                .and_then(|i| text.find(i));
+            return Ok(Output { text, inner_at });
+        }
+        match call.name {
+            "details" => Ok(details(call)),
+            "alert" => alert(call).map_err(|e| SpanError { offset: at, ..e }),
+            "youtube" => youtube(call)
+                .map(|text| Output {
+                    text,
+                    inner_at: None,
+                })
+                .map_err(|e| SpanError::new(at, e)),
+            other => Err(SpanError::new(at, format!("unknown shortcode `{other}`"))),
+        }
+    }
+}
+
+/// Where a run of `Run::render` is.
+#[derive(Debug, Clone, Copy, Default)]
+struct Context {
+    /// Inside a `{{< >}}` call: output is HTML, never seen by markdown.
+    raw: bool,
+    /// Inside any call's inner text.
+    nested: bool,
+}
+
+/// One expansion: the tags of a text and what their rendering collects.
+struct Run<'e, 't> {
+    expander: &'e Expander<'e>,
+    text: &'t str,
+    tags: &'t [Tag],
+    markers: Markers,
+    html: Vec<String>,
+    errors: Vec<SpanError>,
+}
+
+impl Run<'_, '_> {
+    /// Renders `text[from..to]` holding `nodes` into `out`, and its source
+    /// map into `map`. Recurses once per nesting level (at most MAX_DEPTH).
+    fn render(
+        &mut self,
+        (from, to, nodes): (usize, usize, &[Node]),
+        cx: Context,
+        out: &mut String,
+        map: &mut SourceMap,
+    ) {
+        let mut pos = from;
+        for node in nodes {
+            let tag = &self.tags[node.tag];
+            self.copy(pos, tag.start, cx, out, map);
+            pos = node.end;
+            let (name, args) = match &tag.kind {
+                TagKind::Escaped(lit) => {
+                    map.generated(out.len(), tag.start, cx.nested);
+                    out.push_str(lit);
+                    continue;
+                }
+                TagKind::Open { name, args, .. } => (name.as_str(), args),
+                TagKind::Close { .. } => continue,
+            };
+            let inner = node.inner.as_ref().map(|inner| {
+                let inner_cx = Context {
+                    raw: cx.raw || tag.delim == Delim::Html,
+                    nested: true,
+                };
+                let mut buf = String::new();
+                let mut inner_map = SourceMap::default();
+                self.render(
+                    (inner.start, inner.end, &inner.kids),
+                    inner_cx,
+                    &mut buf,
+                    &mut inner_map,
+                );
+                (buf, inner_map)
+            });
+            let call = Call {
+                name,
+                args,
+                inner: inner.as_ref().map(|(s, _)| s.as_str()),
+                delim: tag.delim,
+            };
+            match self.expander.render_one(&call, tag.start) {
+                Ok(o) if tag.delim == Delim::Html && !cx.raw => {
+                    map.generated(out.len(), tag.start, cx.nested);
+                    self.markers.push(out, Key::Shortcode(self.html.len()));
+                    self.html.push(o.text);
+                }
+                Ok(o) => {
+                    let base = out.len();
+                    map.generated(base, tag.start, true);
+                    if let (Some(at), Some((text, inner_map))) = (o.inner_at, &inner) {
+                        map.splice(inner_map, base + at);
+                        map.generated(base + at + text.len(), tag.start, true);
+                    }
+                    out.push_str(&o.text);
+                }
+                Err(e) => self.errors.push(e),
+            }
+        }
+        self.copy(pos, to, cx, out, map);
+    }
+
+    fn copy(&self, from: usize, to: usize, cx: Context, out: &mut String, map: &mut SourceMap) {
+        if from < to {
+            map.copied(out.len(), from, cx.nested);
+            out.push_str(&self.text[from..to]);
+        }
+    }
+}
+
+fn too_deep(tag: &Tag, name: &str) -> SpanError {
+    SpanError::new(
+        tag.start,
+        format!("shortcode `{name}` is nested more than {MAX_DEPTH} levels deep"),
+    )
+    .help(format!(
+        "close the shortcodes around it before opening it; nesting deeper than {MAX_DEPTH} levels is not supported (usually a closing tag is missing)"
+    ))
+}
+
+fn unclosed(tag: &Tag, name: &str) -> SpanError {
+    SpanError::new(tag.start, format!("shortcode `{name}` is never closed")).help(format!(
+        "add `{} /{name} {}` after its content, or self-close it: `{} {name} /{}`",
+        tag.delim.open(),
+        tag.delim.close(),
+        tag.delim.open(),
+        tag.delim.close()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(text: &str) -> Result<Expanded, Vec<SpanError>> {
+        Expander {
+            templates: None,
+            page: PageInfo {
+                title: "T",
+                url: "/t/",
+            },
+        }
+        .expand(text)
+    }
+
+    #[test]
+    fn markdown_notation_is_spliced() {
+        let e =
+            expand("a\n{{% details summary=\"Log\" %}}\n## Inner\n{{% /details %}}\nb").unwrap();
+        assert!(
+            e.markdown
+                .contains("<summary>Log</summary>\n\n\n## Inner\n\n\n</details>"),
+            "{}",
+            e.markdown
+        );
+        assert!(e.html.is_empty());
+    }
+
+    #[test]
+    fn html_notation_uses_placeholder() {
+        let e = expand("x {{< youtube abc_1 >}} y").unwrap();
+        let ph = Markers::default().wrap(Key::Shortcode(0));
+        assert_eq!(e.markdown, format!("x {ph} y"));
+        assert!(e.html[0].contains("embed/abc_1"));
+    }
+
+    #[test]
+    fn nesting_and_self_closing() {
+        let e = expand(
+            "{{% details summary=a %}}\n{{% alert title=`raw \"t\"` color=\"info\" %}}\nin\n{{% /alert %}}\n{{< youtube id=\"x\" />}}\n{{% /details %}}",
+        )
+        .unwrap();
+        assert!(e.markdown.contains("<summary>a</summary>"));
+        assert!(e.markdown.contains("<strong>raw &quot;t&quot;</strong>"));
+        assert!(e.markdown.contains("alert-info"));
+        assert_eq!(e.html.len(), 1);
+    }
+
+    #[test]
+    fn escaped_form_is_literal() {
+        let e = expand("use {{</* alert title=\"x\" */>}} and {{%/* details */%}}").unwrap();
+        assert_eq!(
+            e.markdown,
+            "use {{< alert title=\"x\" >}} and {{% details %}}"
+        );
+    }
+
+    #[test]
+    fn errors_are_all_reported_with_offsets() {
+        let text = "{{< nope >}}\n{{% details %}}\n{{< youtube a b=c >}}\n";
+        let errs = expand(text).err().unwrap();
+        let msgs: Vec<_> = errs
+            .iter()
+            .map(|e| (e.offset, e.message.as_str()))
+            .collect();
+        assert!(
+            msgs.iter()
+                .any(|(o, m)| *o == 0 && m.contains("unknown shortcode `nope`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|(_, m)| m.contains("mixes positional and named")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|(o, m)| *o == 13 && m.contains("`details` is never closed")),
+            "{msgs:?}"
+        );
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("alert, details, youtube")
+        );
+    }
+
+    #[test]
+    fn mismatched_close() {
+        let errs = expand("{{% details %}}\n{{% alert %}}\nx\n{{% /details %}}")
+            .err()
+            .unwrap();
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("`alert` is never closed"))
+        );
+        let errs = expand("{{% /alert %}}").err().unwrap();
+        assert!(errs[0].message.contains("does not match"));
+        let errs = expand("{{< youtube x >}}{{< /youtube >}}").err().unwrap();
+        assert!(errs[0].message.contains("takes no inner content"));
+    }
+
+    #[test]
+    fn braces_without_shortcodes_pass() {
+        let e = expand("{{ not a shortcode }} {{<").err();
+        assert!(e.is_some(), "an unterminated tag is an error");
+        let e = expand("{{ x }} and { { <").unwrap();
+        assert_eq!(e.markdown, "{{ x }} and { { <");
+    }
+
+    #[test]
+    fn nesting_is_limited_with_one_error_at_the_first_level_too_deep() {
+        let nested = |n: usize| {
+            format!(
+                "{}x{}",
+                "{{< alert >}}".repeat(n),
+                "{{< /alert >}}".repeat(n)
+            )
+        };
+        assert!(expand(&nested(MAX_DEPTH)).is_ok());
+        for n in [MAX_DEPTH + 1, 30_000] {
+            let errs = expand(&nested(n)).err().unwrap();
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert_eq!(errs[0].offset, MAX_DEPTH * "{{< alert >}}".len());
+            assert!(errs[0].message.contains("nested more than 64"));
+        }
+        // Other errors of the page are still reported.
+        let text = format!("{}\n{{{{< nope >}}}}", nested(100));
+        let errs = expand(&text).err().unwrap();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+    }
+
+    #[test]
+    fn a_tag_running_to_the_end_is_reported_once() {
+        let errs = expand("{{< alert title=\"a\n{{< alert b\n{{< youtube x >}}")
+            .err()
+            .unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn alert_colours_are_checked() {
+        assert!(expand("{{< alert warning >}}x{{< /alert >}}").is_ok());
+        let errs = expand("a\n{{< alert color=\"purple\" >}}x{{< /alert >}}")
+            .err()
+            .unwrap();
+        assert_eq!(errs[0].offset, 2);
+        assert!(errs[0].message.contains("`purple`"));
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("primary, secondary, info, success, warning, danger")
+        );
+    }
+
+    #[test]
+    fn source_map_leads_inner_text_back_to_the_page() {
+        let text = "a\n{{% details %}}\n[l](/x/)\n{{% /details %}}\nb {{< youtube v >}} tail";
+        let e = expand(text).unwrap();
+        let at = |needle: &str| e.map.lookup(e.markdown.find(needle).unwrap());
+        assert_eq!(at("[l]"), (text.find("[l]").unwrap(), true));
+        assert_eq!(at("<summary>"), (2, true));
+        assert_eq!(at("b "), (text.find("b ").unwrap(), false));
+        assert_eq!(at(" tail"), (text.find(" tail").unwrap(), false));
+    }
+}
