@@ -34,7 +34,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     let root = &settings.root;
     let config = &settings.config;
 
-    let (content, content_diags) = content::load(root, &config.title, settings.drafts);
+    let (content, postmortems, content_diags) = content::load(root, &config.title, settings.drafts);
     diags.extend(content_diags.0);
     // A snapshot with errors is left out of the dataset; with any data
     // error the build fails, but everything else is still checked.
@@ -64,7 +64,15 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     } else {
         data::incident_ids_on_disk(root)
     };
-    let public = PublicSite::new(&content, &data, figures, as_of, &broken_ids, &mut diags);
+    let public = PublicSite::new(
+        &content,
+        &postmortems,
+        &data,
+        figures,
+        as_of,
+        &broken_ids,
+        &mut diags,
+    );
     diags.extend(publish::blameless::check(root, &public, &config.blameless.names).0);
 
     let (plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));

@@ -43,9 +43,30 @@ pub fn file_for(url: &str) -> String {
     }
 }
 
-/// The one rule for links that come from data (issue trackers, snapshots):
-/// only absolute http(s) URLs, without whitespace or control characters, are
-/// published. `data` checks it on load (with a location), renderers again.
+/// The URL rules, in one place. A link inside text from upstream may be
+/// relative, http(s) or mailto; anything else (`javascript:`, `data:`,
+/// `vbscript:`, with any case, whitespace or control characters hidden in
+/// the scheme) is not published.
+pub fn is_safe_link(url: &str) -> bool {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(i) => {
+            let scheme = &lower[..i];
+            // A colon after a path or query character is not a scheme.
+            scheme.contains(['/', '?', '#']) || matches!(scheme, "http" | "https" | "mailto")
+        }
+    }
+}
+
+/// A link field from data (an issue URL, an action's link) must be an
+/// absolute http(s) URL without whitespace or control characters. `data`
+/// checks it on load (with a location), renderers again.
 pub fn is_safe_external(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
@@ -331,9 +352,6 @@ pub fn plan<'a>(
         plan.claim(rel, encode_path(rel), Job::Static(file), origin, false, d);
     }
     for f in &content.files {
-        if f.rel.starts_with(crate::content::POSTMORTEMS_DIR) {
-            continue; // published with their incident, or not at all
-        }
         let file = Path::new(CONTENT_DIR).join(&f.rel);
         let origin = Origin {
             what: format!("the file {}", file.display()),

@@ -179,126 +179,54 @@ fn facts(html: &Html) -> BTreeMap<String, String> {
     dts.into_iter().zip(dds).collect()
 }
 
-/// Decodes XML/HTML character references once.
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let Some(end) = tail.find(';').filter(|&e| e <= 12) else {
-            out.push('&');
-            rest = &tail[1..];
-            continue;
-        };
-        let name = &tail[1..end];
-        let decoded = match name {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => name.strip_prefix('#').and_then(|n| {
-                let code = match n.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => n.parse().ok(),
-                };
-                code.and_then(char::from_u32)
-            }),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The text between every `<open ...>` and `</close>` in `xml`, raw.
-fn xml_elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
-    let open = format!("<{name}");
-    let close = format!("</{name}>");
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        let after = &rest[i + open.len()..];
-        // `<summary` must not match `<summaryx`.
-        if !after.starts_with(['>', ' ', '/']) {
-            rest = after;
-            continue;
-        }
-        let gt = after.find('>').expect("unclosed start tag");
-        if after[..gt].ends_with('/') {
-            out.push("");
-            rest = &after[gt + 1..];
-            continue;
-        }
-        let body = &after[gt + 1..];
-        let end = body.find(&close).unwrap_or_else(|| panic!("no {close}"));
-        out.push(&body[..end]);
-        rest = &body[end + close.len()..];
-    }
-    out
-}
-
-/// A tiny well-formedness check: an XML declaration, tags that nest and
-/// close, one root element, and `&` only in the five predefined entities or
-/// character references.
+/// Parses `xml` with a real XML parser, panicking (with the document) if
+/// it is not well-formed.
 #[track_caller]
-fn assert_xml_well_formed(xml: &str) {
+fn parse_xml(xml: &str) -> roxmltree::Document<'_> {
     assert!(xml.starts_with("<?xml"), "no XML declaration:\n{xml}");
-    let check_refs = |text: &str| {
-        let mut rest = text;
-        while let Some(i) = rest.find('&') {
-            let tail = &rest[i + 1..];
-            let end = tail
-                .find(';')
-                .unwrap_or_else(|| panic!("bare `&` in {text:?}"));
-            let name = &tail[..end];
-            let ok = matches!(name, "lt" | "gt" | "amp" | "quot" | "apos")
-                || name
-                    .strip_prefix("#x")
-                    .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
-                || name
-                    .strip_prefix('#')
-                    .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-            assert!(ok, "`&{name};` is not an XML entity");
-            rest = &tail[end + 1..];
-        }
-    };
-    let mut stack: Vec<&str> = Vec::new();
-    let mut roots = 0;
-    let mut rest = xml;
-    while let Some(i) = rest.find('<') {
-        check_refs(&rest[..i]);
-        let end = rest[i..].find('>').expect("unclosed tag") + i;
-        let tag = &rest[i + 1..end];
-        check_refs(tag);
-        if tag.starts_with('?') {
-            assert!(tag.ends_with('?'), "bad processing instruction <{tag}>");
-        } else if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(stack.pop(), Some(name.trim()), "mismatched </{name}>");
-        } else {
-            if stack.is_empty() {
-                roots += 1;
-            }
-            if !tag.ends_with('/') {
-                let name = tag.split_whitespace().next().expect("tag name");
-                stack.push(name);
-            }
-        }
-        rest = &rest[end + 1..];
-    }
-    assert!(rest.trim().is_empty(), "text after the root element");
-    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
-    assert_eq!(roots, 1, "an XML document has one root element");
+    roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}"))
+}
+
+/// The decoded text of every element named `name`, in document order.
+#[track_caller]
+fn xml_texts(xml: &str, name: &str) -> Vec<String> {
+    parse_xml(xml)
+        .descendants()
+        .filter(|n| n.tag_name().name() == name)
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect()
+}
+
+/// For every Atom `<entry>`, the decoded text of its child `name`.
+#[track_caller]
+fn entry_texts(xml: &str, name: &str) -> Vec<String> {
+    parse_xml(xml)
+        .descendants()
+        .filter(|n| n.tag_name().name() == "entry")
+        .map(|e| {
+            e.children()
+                .find(|c| c.tag_name().name() == name)
+                .and_then(|c| c.text())
+                .unwrap_or_else(|| panic!("an entry without <{name}>"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// For every Atom `<entry>`, the `href` of its `<link>`.
+#[track_caller]
+fn entry_links(xml: &str) -> Vec<String> {
+    parse_xml(xml)
+        .descendants()
+        .filter(|n| n.tag_name().name() == "entry")
+        .map(|e| {
+            e.children()
+                .find(|c| c.tag_name().name() == "link")
+                .and_then(|c| c.attribute("href"))
+                .expect("an entry without <link href>")
+                .to_string()
+        })
+        .collect()
 }
 
 /// `(message, "file:line")` of every warning (or error) in stderr.
@@ -519,10 +447,7 @@ fn confidential_incidents_never_reach_any_output_file() {
     }
     assert!(all_text(&site.html("/incidents/pub-pa/")).contains("PUBMARK-narrative-pa"));
     let feed = site.output("/incidents/atom.xml");
-    let titles: Vec<String> = xml_elements(&feed, "title")
-        .into_iter()
-        .map(unescape)
-        .collect();
+    let titles: Vec<String> = xml_texts(&feed, "title");
     assert!(
         titles.contains(&"S1 PUBMARK-title-pa".to_string()),
         "{titles:?}"
@@ -531,22 +456,19 @@ fn confidential_incidents_never_reach_any_output_file() {
         titles.contains(&"S3 PUBMARK-title-pb".to_string()),
         "{titles:?}"
     );
-    let summaries: Vec<String> = xml_elements(&feed, "summary")
-        .into_iter()
-        .map(unescape)
-        .collect();
+    let summaries: Vec<String> = xml_texts(&feed, "summary");
     assert_eq!(summaries.len(), 2, "one entry per public incident");
     assert!(summaries[0].contains("PUBMARK-summary-pa"), "{summaries:?}");
     assert!(summaries[1].contains("PUBMARK-summary-pb"), "{summaries:?}");
 
     // The sitemap lists the public post-mortems only.
     let sitemap = site.output("/sitemap.xml");
-    let locs: Vec<&str> = xml_elements(&sitemap, "loc");
-    assert!(locs.contains(&"/incidents/pub-pa/"), "{locs:?}");
-    assert!(locs.contains(&"/incidents/pub-pb/"), "{locs:?}");
+    let locs: Vec<String> = xml_texts(&sitemap, "loc");
+    assert!(locs.iter().any(|l| l == "/incidents/pub-pa/"), "{locs:?}");
+    assert!(locs.iter().any(|l| l == "/incidents/pub-pb/"), "{locs:?}");
     assert_eq!(
         locs.iter()
-            .filter(|l| l.starts_with("/incidents/") && **l != "/incidents/")
+            .filter(|l| l.starts_with("/incidents/") && *l != "/incidents/")
             .count(),
         2,
         "{locs:?}"
@@ -768,10 +690,10 @@ corrective_actions:
     // The feed: the summary is HTML escaped into XML; decoded once it must
     // still be inert.
     let feed = site.output("/incidents/atom.xml");
-    let summaries = xml_elements(&feed, "summary");
+    let summaries = xml_texts(&feed, "summary");
     assert_eq!(summaries.len(), 1);
     assert!(summaries[0].contains("Summary"), "{feed}");
-    let decoded = unescape(summaries[0]);
+    let decoded = summaries[0].clone();
     assert!(
         !decoded.to_ascii_lowercase().contains("<script"),
         "{decoded}"
@@ -1420,10 +1342,7 @@ fn atom_feed_has_one_entry_per_public_incident_newest_first() {
     let site = index_site();
     site.build_ok();
     let feed = site.output("/incidents/atom.xml");
-    assert_xml_well_formed(&feed);
-    let entries = xml_elements(&feed, "entry");
-    assert_eq!(entries.len(), 4, "{feed}");
-    let ids: Vec<&str> = entries.iter().map(|e| xml_elements(e, "id")[0]).collect();
+    let ids: Vec<String> = entry_texts(&feed, "id");
     assert_eq!(
         ids,
         [
@@ -1433,12 +1352,10 @@ fn atom_feed_has_one_entry_per_public_incident_newest_first() {
             "https://ops.example.com/book/incidents/b2/"
         ]
     );
-    for (entry, id) in entries.iter().zip(&ids) {
-        assert!(entry.contains(&format!("<link href=\"{id}\"/>")), "{entry}");
-    }
-    let published: Vec<DateTime<Utc>> = entries
+    assert_eq!(entry_links(&feed), ids);
+    let published: Vec<DateTime<Utc>> = entry_texts(&feed, "published")
         .iter()
-        .map(|e| utc(xml_elements(e, "published")[0]))
+        .map(|t| utc(t))
         .collect();
     assert!(
         published.windows(2).all(|w| w[0] >= w[1]),
@@ -1453,11 +1370,10 @@ fn atom_feed_has_one_entry_per_public_incident_newest_first() {
 
     // The sitemap uses the base URL too.
     let sitemap = site.output("/sitemap.xml");
-    assert_xml_well_formed(&sitemap);
-    let locs = xml_elements(&sitemap, "loc");
+    let locs = xml_texts(&sitemap, "loc");
     for id in ["a1", "a2", "b1", "b2"] {
         let url = format!("https://ops.example.com/book/incidents/{id}/");
-        assert!(locs.contains(&url.as_str()), "{url} not in {locs:?}");
+        assert!(locs.contains(&url), "{url} not in {locs:?}");
     }
     assert!(!locs.iter().any(|l| l.contains("/c1/")), "{locs:?}");
 }
@@ -1477,11 +1393,7 @@ fn atom_feed_keeps_the_50_newest() {
     }
     site.build_ok();
     let feed = site.output("/incidents/atom.xml");
-    assert_xml_well_formed(&feed);
-    let ids: Vec<String> = xml_elements(&feed, "entry")
-        .iter()
-        .map(|e| xml_elements(e, "id")[0].to_string())
-        .collect();
+    let ids: Vec<String> = entry_texts(&feed, "id");
     let expected: Vec<String> = (5..55)
         .rev()
         .map(|n| format!("https://ops.example.com/incidents/n{n:02}/"))

@@ -97,8 +97,17 @@ pub struct Content {
     pub by_url: BTreeMap<String, usize>,
     /// Content-relative source path (`a/b.md`) → page index, for `.md` links.
     pub by_rel: BTreeMap<String, usize>,
-    /// `postmortems/*.md`, sorted by path; not part of the page tree.
+}
+
+/// What lives under `content/postmortems/`: narratives and the files of
+/// their bundles. Kept apart from the handbook (which is public as a
+/// whole): which of these are published is decided by `publish` alone.
+#[derive(Debug, Default)]
+pub struct Postmortems {
+    /// `postmortems/**/*.md`, sorted by path; not part of the page tree.
     pub narratives: Vec<Page>,
+    /// Every other file under `postmortems/`, sorted by source path.
+    pub files: Vec<ContentFile>,
 }
 
 impl Content {
@@ -121,7 +130,7 @@ impl Content {
 /// Loads `root/content`. Drafts are dropped unless `drafts` is set.
 /// Pages that cannot be read are left out and reported, so that the rest
 /// can still be rendered and their errors reported in the same run.
-pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Diagnostics) {
+pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Postmortems, Diagnostics) {
     let dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::new();
     let mut md = Vec::new();
@@ -216,15 +225,20 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Diagnostic
         .map(|(i, p)| (p.rel.clone(), i))
         .collect();
     link_tree(&mut pages, &by_url);
-    let files = content_files(sources, &mut diags);
+    let (postmortem_files, files) = content_files(sources, &mut diags)
+        .into_iter()
+        .partition(|f| f.rel.starts_with(POSTMORTEMS_DIR));
     let content = Content {
         pages,
         files,
         by_url,
         by_rel,
-        narratives,
     };
-    (content, diags)
+    let postmortems = Postmortems {
+        narratives,
+        files: postmortem_files,
+    };
+    (content, postmortems, diags)
 }
 
 /// "X and Y both publish /url/", at the second file with the first labelled.

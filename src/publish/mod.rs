@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::analyse::{Figures, ServiceFigures};
-use crate::content::{Content, ContentFile, POSTMORTEMS_DIR, Page};
+use crate::content::{Content, ContentFile, POSTMORTEMS_DIR, Page, Postmortems};
 use crate::data::{Dataset, Id, Incident, Service};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
@@ -59,6 +59,9 @@ pub struct PublicYear {
 
 /// The public view of the site.
 pub struct PublicSite<'a> {
+    /// The handbook, public as a whole (drafts are already out). Narratives
+    /// and their files are not in it: they are reachable only through
+    /// `incidents`.
     pub content: &'a Content,
     /// Oldest first, as in the data.
     pub incidents: Vec<PublicIncident<'a>>,
@@ -79,6 +82,7 @@ impl<'a> PublicSite<'a> {
     /// skipped silently rather than called orphans.
     pub fn new(
         content: &'a Content,
+        postmortems: &'a Postmortems,
         data: &'a Dataset,
         figures: Figures,
         as_of: DateTime<Utc>,
@@ -100,12 +104,12 @@ impl<'a> PublicSite<'a> {
         // Bundle folder → the public incident its files go with.
         let mut bundles: BTreeMap<&str, usize> = BTreeMap::new();
         // Every bundle folder with a narrative, whatever became of it.
-        let narrated: BTreeSet<&str> = content
+        let narrated: BTreeSet<&str> = postmortems
             .narratives
             .iter()
             .filter_map(bundle_folder)
             .collect();
-        for page in &content.narratives {
+        for page in &postmortems.narratives {
             let Some(raw) = page.front.incident.as_deref() else {
                 diags.push(no_incident_key(page));
                 continue;
@@ -163,7 +167,7 @@ impl<'a> PublicSite<'a> {
                 bundles.insert(folder, k);
             }
         }
-        for file in &content.files {
+        for file in &postmortems.files {
             let rel = &file.rel;
             let Some(inner) = rel.strip_prefix(POSTMORTEMS_DIR) else {
                 continue;
