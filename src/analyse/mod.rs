@@ -91,33 +91,23 @@ pub fn figures(data: &Dataset) -> Figures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Impact, Origin, Service, Severity, Status};
+    use crate::data::{Origin, Service, Severity, Status};
     use chrono::{DateTime, Utc};
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
-    fn incident(id: &str, start: &str, sev: Severity, confidential: bool) -> Incident {
+    fn incident(id: &str, start: &str, severity: Severity, confidential: bool) -> Incident {
         Incident {
-            id: Id::parse(id).unwrap(),
-            title: id.into(),
-            severity: sev,
-            status: Status::Resolved,
+            severity,
             confidential,
             services: vec![Id::parse("api").unwrap()],
-            started_at: t(start),
+            status: Status::Resolved,
             detected_at: Some(t(start) + Duration::minutes(5)),
             mitigated_at: Some(t(start) + Duration::minutes(30)),
             resolved_at: Some(t(start) + Duration::minutes(90)),
-            impact: Impact::Outage,
-            root_cause: None,
-            url: None,
-            labels: Vec::new(),
-            summary: None,
-            timeline: Vec::new(),
-            corrective_actions: Vec::new(),
-            origin: Origin::default(),
+            ..Incident::example(id, t(start))
         }
     }
 

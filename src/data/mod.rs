@@ -6,12 +6,16 @@
 
 mod load;
 pub mod model;
+pub mod month;
+pub mod percent;
 mod validate;
 pub mod write;
 mod yaml;
 
 pub use load::{DATA_DIR, Loaded, load};
 pub use model::*;
+pub use month::Month;
+pub use percent::Percent;
 
 /// Incident ids that have a snapshot file (`data/incidents/YYYY/<id>.yaml`),
 /// read from file names only. Lets other checks go on when the snapshots

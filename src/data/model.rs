@@ -195,6 +195,32 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// A minimal valid incident for unit tests: S2 outage of `web`, still
+    /// active, public.
+    #[cfg(test)]
+    pub fn example(id: &str, started_at: DateTime<Utc>) -> Incident {
+        Incident {
+            id: Id::parse(id).expect("a valid test id"),
+            title: format!("Incident {id}"),
+            severity: Severity::S2,
+            status: Status::Active,
+            confidential: false,
+            services: vec![Id::parse("web").expect("a valid id")],
+            started_at,
+            detected_at: None,
+            mitigated_at: None,
+            resolved_at: None,
+            impact: Impact::Outage,
+            root_cause: None,
+            url: None,
+            labels: Vec::new(),
+            summary: None,
+            timeline: Vec::new(),
+            corrective_actions: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
     /// End of the impact window: mitigation, else resolution; `None` while
     /// the incident is still impacting.
     pub fn impact_end(&self) -> Option<DateTime<Utc>> {
@@ -273,26 +299,7 @@ mod tests {
     }
 
     fn incident(id: &str, started: &str) -> Incident {
-        Incident {
-            id: Id::parse(id).unwrap(),
-            title: "x".into(),
-            severity: Severity::S2,
-            status: Status::Active,
-            confidential: false,
-            services: vec![Id::parse("web").unwrap()],
-            started_at: t(started),
-            detected_at: None,
-            mitigated_at: None,
-            resolved_at: None,
-            impact: Impact::Outage,
-            root_cause: None,
-            url: None,
-            labels: Vec::new(),
-            summary: None,
-            timeline: Vec::new(),
-            corrective_actions: Vec::new(),
-            origin: Origin::default(),
-        }
+        Incident::example(id, t(started))
     }
 
     #[test]
