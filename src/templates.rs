@@ -35,6 +35,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/service.html",
     "templates/services.html",
     "templates/partials/article.html",
+    "templates/partials/chart.html",
+    "templates/availability.html",
+    "templates/availability-month.html",
+    "templates/trends-month.html",
     "static/css/style.css",
     "static/css/highlight.css",
 ];
