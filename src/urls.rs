@@ -25,6 +25,7 @@ pub const SERVICES: &str = "services/";
 pub const FEED: &str = "incidents/atom.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
+pub const API_INCIDENTS: &str = "api/incidents.json";
 
 pub fn incident(id: &Id) -> String {
     format!("{INCIDENTS}{id}/")
@@ -89,6 +90,8 @@ pub enum Job<'a> {
     Service(usize),
     Feed,
     Sitemap,
+    /// `/api/incidents.json`.
+    IncidentsJson,
     Static(&'a StaticFile),
     /// A file under `content/` (relative to it), copied as it is.
     ContentFile(&'a str),
@@ -268,6 +271,15 @@ pub fn plan<'a>(
         );
         let feed = generated("the post-mortem feed", &incidents_dir);
         generate(&mut plan, FEED.into(), Job::Feed, feed, false, d);
+        let json = generated("the incident export", &incidents_dir);
+        generate(
+            &mut plan,
+            API_INCIDENTS.into(),
+            Job::IncidentsJson,
+            json,
+            false,
+            d,
+        );
         let services = generated("the service index", &data_dir.join("services.yaml"));
         generate(
             &mut plan,

@@ -19,6 +19,8 @@ pub struct IncidentTimes {
     pub time_to_mitigate: Option<Duration>,
     /// Length of the impact window; `None` while still impacting.
     pub impact: Option<Duration>,
+    /// Start of impact → resolution.
+    pub time_to_resolve: Option<Duration>,
 }
 
 pub fn incident_times(i: &Incident) -> IncidentTimes {
@@ -26,6 +28,7 @@ pub fn incident_times(i: &Incident) -> IncidentTimes {
         time_to_detect: i.detected_at.map(|t| t - i.started_at),
         time_to_mitigate: i.mitigated_at.map(|t| t - i.started_at),
         impact: i.impact_end().map(|t| t - i.started_at),
+        time_to_resolve: i.resolved_at.map(|t| t - i.started_at),
     }
 }
 

@@ -8,6 +8,7 @@
 //! stops the others, so a run reports all of them.
 
 pub mod context;
+pub mod exports;
 pub mod feed;
 pub mod format;
 pub mod incidents;
@@ -159,6 +160,7 @@ impl<'a> Renderer<'a> {
                 )?
             }
             Job::Feed => feed::atom(self.public, self.config),
+            Job::IncidentsJson => exports::incidents(self.public, self.config),
             Job::Sitemap => sitemap::render(&self.plan.listed(), self.config),
             Job::Static(StaticFile::Builtin(text)) => return Ok(Bytes::Builtin(text)),
             Job::Static(StaticFile::Disk(path)) => return Ok(Bytes::Copy(path.clone())),
