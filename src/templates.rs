@@ -36,6 +36,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/services.html",
     "templates/partials/article.html",
     "templates/partials/chart.html",
+    "templates/partials/uptime.html",
     "templates/availability.html",
     "templates/availability-month.html",
     "templates/trends-month.html",

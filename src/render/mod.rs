@@ -13,6 +13,7 @@ pub mod feed;
 pub mod format;
 pub mod incidents;
 pub mod sitemap;
+pub mod uptime;
 mod xml;
 
 use std::path::Path;
