@@ -542,6 +542,20 @@ mod tests {
     }
 
     #[test]
+    fn reads_windows_line_endings() {
+        let text = "\u{feff}x\r\n| Year Month | Availability | Comments\r\n|--|--|--\r\n| 2023-10 | \
+                    99.89% | a <br> b\r\n| 2023-1 | 99 |\r\n";
+        let (table, diags) = read(Path::new("t.md"), text);
+        let rows = table.unwrap().rows;
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 4);
+        assert_eq!(rows[0].comments.as_deref(), Some("a <br> b"));
+        let l = diags[0].location.as_ref().unwrap();
+        assert_eq!((l.line, l.column), (5, 3));
+        assert_eq!(l.source_line, "| 2023-1 | 99 |");
+    }
+
+    #[test]
     fn says_why_there_is_no_table() {
         let message = |text: &str| read(Path::new("t.md"), text).1[0].message.clone();
         assert_eq!(message("# Title\n"), "no availability table in t.md");
