@@ -373,7 +373,7 @@ fn slash_path(p: &Path) -> String {
 }
 
 /// What the file or folder at `parts` (below data/) is: `Ok(None)` for a
-/// folder that holds snapshots (or a file read on its own), `Err(help)` for anything that does not
+/// folder that holds snapshots, `Err(help)` for anything that does not
 /// belong there, the help saying what does.
 fn classify(parts: &[&str], is_dir: bool) -> Result<Option<Kind>, String> {
     let top_help = || {
