@@ -15,6 +15,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diag;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod postmortem;

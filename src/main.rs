@@ -67,6 +67,28 @@ enum Command {
     /// Create a new file from a template.
     #[command(subcommand)]
     New(New),
+    /// Bring records kept elsewhere into data/.
+    #[command(subcommand)]
+    Import(Import),
+}
+
+#[derive(Subcommand)]
+enum Import {
+    /// Read the first `Year Month | Availability | Comments` table of a
+    /// markdown page into data/imported-availability.yaml (months the file
+    /// has are kept). Any row it cannot read stops the import: nothing is
+    /// written. `TBD` rows are skipped.
+    AvailabilityTable {
+        /// The markdown file holding the table.
+        file: PathBuf,
+        /// Site root: the folder holding data/ and opsbook.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Replace months already imported whose figure or comments differ
+        /// (without it, that is an error).
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -97,6 +119,19 @@ fn main() -> ExitCode {
                     eprint!("{diags}");
                     ExitCode::FAILURE
                 }
+            };
+        }
+        Command::Import(Import::AvailabilityTable {
+            file,
+            root,
+            replace,
+        }) => {
+            return match opsbook::import::availability_table(&root, &file, replace) {
+                Ok(summary) => {
+                    eprint!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => fail(&diags),
             };
         }
         Command::Build {

@@ -1439,6 +1439,7 @@ fn nasty_dataset() -> Dataset {
         services,
         incidents,
         maintenance,
+        ..Dataset::default()
     }
 }
 

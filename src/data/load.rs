@@ -192,6 +192,10 @@ pub fn load(root: &Path) -> Loaded {
         .maintenance
         .sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
 
+    let (imported, d) = super::imported::load(root);
+    diags.extend(d);
+    dataset.imported = imported;
+
     diags.sort();
     Loaded {
         dataset,
@@ -378,7 +382,8 @@ fn classify(parts: &[&str], is_dir: bool) -> Result<Option<Kind>, String> {
             .map(|n| format!("`{n}/`"))
             .collect();
         format!(
-            "data/ holds `{SERVICES_FILE}` and the folders {}",
+            "data/ holds `{SERVICES_FILE}`, `{}` and the folders {}",
+            super::imported::FILE_NAME,
             folders.join(", ")
         )
     };
@@ -395,6 +400,8 @@ fn classify(parts: &[&str], is_dir: bool) -> Result<Option<Kind>, String> {
     };
     match (parts, is_dir) {
         ([name], false) if *name == SERVICES_FILE => Ok(Some(Kind::Services)),
+        // Read on its own, by `imported::load`.
+        ([name], false) if *name == super::imported::FILE_NAME => Ok(None),
         ([name], true) if *name == INCIDENTS_DIR => Ok(None),
         ([name], true) if MONTHLY.iter().any(|m| m.name == *name) => Ok(None),
         ([name], false) => Err(yml_hint(name).unwrap_or_else(top_help)),

@@ -4,6 +4,7 @@
 //! `load` reports every rule broken in every file in one run, each at its
 //! file, line and column; the format is documented in docs/data-format.md.
 
+pub mod imported;
 mod load;
 pub mod model;
 pub mod month;
@@ -12,6 +13,7 @@ mod validate;
 pub mod write;
 mod yaml;
 
+pub use imported::ImportedMonth;
 pub use load::{DATA_DIR, Loaded, load};
 pub use model::*;
 pub use month::Month;

@@ -248,6 +248,8 @@ pub struct Dataset {
     pub incidents: Vec<Incident>,
     /// Sorted by start, then id.
     pub maintenance: Vec<MaintenanceWindow>,
+    /// `data/imported-availability.yaml`, sorted by month.
+    pub imported: Vec<super::ImportedMonth>,
 }
 
 impl Dataset {

@@ -713,7 +713,7 @@ fn is_date(s: &str) -> bool {
 
 /// The candidate closest to `word` by edit distance, if close enough to be a
 /// likely typo.
-fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(super) fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     fn distance(a: &str, b: &str) -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();
