@@ -84,7 +84,24 @@ pub fn incidents(public: &PublicSite<'_>, config: &Config) -> String {
         as_of: rfc3339(public.as_of),
         incidents,
     };
-    let mut out = serde_json::to_string_pretty(&export).expect("plain data serialises");
+    to_json(&export)
+}
+
+/// Pretty JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`,
+/// `\u0026`: the same strings once decoded, but upstream text can never
+/// form markup, even if a consumer pastes the file into a page. (Outside
+/// strings JSON has none of these characters, so the swap is safe.)
+fn to_json(value: &impl Serialize) -> String {
+    let text = serde_json::to_string_pretty(value).expect("plain data serialises");
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
     out.push('\n');
     out
 }
