@@ -5,6 +5,9 @@
 //! and 365-day figures. The rules are docs/data-format.md "How availability
 //! is computed"; the arithmetic is in whole seconds and exact rationals
 //! (`exact::Ratio`), never minute by minute and never in floating point.
+//! Instants count to the whole second (a sub-second part is dropped, at
+//! both ends alike); the record starts at the first second of the first
+//! data month and ends at "as of" (nothing after it counts).
 //!
 //! The input is a plain `Input`, not the `Dataset`, so that the engine does
 //! not move with the loading code; the output is typed figures (seconds
