@@ -25,13 +25,21 @@ pub struct Ratio {
 
 const OVERFLOW: &str = "exact availability arithmetic overflowed i128";
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    a = a.abs();
-    b = b.abs();
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    // 64-bit remainders are a single instruction, 128-bit ones a library
+    // call: most figures fit in 64 bits.
     while b != 0 {
+        if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+            let (mut x, mut y) = (x, y);
+            while y != 0 {
+                (x, y) = (y, x % y);
+            }
+            return i128::from(x);
+        }
         (a, b) = (b, a % b);
     }
-    a
+    i128::try_from(a).expect(OVERFLOW)
 }
 
 impl Ratio {
