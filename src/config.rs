@@ -10,6 +10,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyse::availability::{Fraction, Rules};
+use crate::data::Percent;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
 pub const CONFIG_FILE: &str = "opsbook.toml";
@@ -27,6 +29,10 @@ pub struct Config {
     /// Build the table of contents from these heading levels.
     pub toc_levels: (u8, u8),
     pub blameless: Blameless,
+    /// `[availability]`: parsed exactly from the text by `parse` (serde
+    /// only checks it is there, since it would read numbers as floats).
+    #[serde(skip_serializing, deserialize_with = "read_from_text")]
+    pub availability: Rules,
     /// Anything a site's templates want; passed through untouched.
     pub extra: BTreeMap<String, toml::Value>,
 }
@@ -48,6 +54,7 @@ impl Default for Config {
             theme: "default".into(),
             toc_levels: (2, 4),
             blameless: Blameless::default(),
+            availability: Rules::default(),
             extra: BTreeMap::new(),
         }
     }
@@ -68,6 +75,7 @@ const TOP_KEYS: &[(&str, &str)] = &[
         "the heading levels of tables of contents, e.g. toc_levels = [2, 4]",
     ),
     ("blameless", "the section [blameless]"),
+    ("availability", "the section [availability]"),
     ("extra", "the section [extra]: values for your templates"),
 ];
 const BLAMELESS_KEYS: &[(&str, &str)] = &[(
@@ -109,6 +117,9 @@ impl Config {
         if let Some(b) = top.get("blameless").and_then(|v| v.get_ref().as_table()) {
             unknown_keys(b, BLAMELESS_KEYS, "[blameless] ", &at, &mut diags);
         }
+        let availability = top
+            .get("availability")
+            .map(|v| availability_section(v, &at, &mut diags));
         if diags.has_errors() {
             return Err(diags);
         }
@@ -124,6 +135,7 @@ impl Config {
             }
             Diagnostics::from(d)
         })?;
+        config.availability = availability.unwrap_or_default();
         let value_at = |key: &str| top.get(key).map_or(0, |v| v.span().start);
         if top.contains_key("base_url") {
             let url = std::mem::take(&mut config.base_url);
@@ -269,7 +281,7 @@ fn unknown_keys(
             .find(|k| crate::content::frontmatter::edit_distance(name, k) <= 2)
             .map_or(String::new(), |k| format!("did you mean `{k}`? "));
         let keys = if section.is_empty() {
-            "title, description, base_url, language, theme, toc_levels, [blameless], [extra]"
+            "title, description, base_url, language, theme, toc_levels, [blameless], [availability], [extra]"
                 .to_string()
         } else {
             names.join(", ")
@@ -292,6 +304,88 @@ fn unknown_keys(
                 )),
         );
     }
+}
+
+const AVAILABILITY_KEYS: &[(&str, &str)] = &[
+    (
+        "degraded",
+        "the weight of a second of `impact: degraded`, one per severity S1..S4, \
+         each from 0 to 1, e.g. degraded = [0.5, 0.5, 0, 0]",
+    ),
+    (
+        "platform_target",
+        "the platform's target in percent, e.g. platform_target = 99.95 \
+         (default: the services' targets averaged by weight)",
+    ),
+];
+
+fn read_from_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Rules, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(Rules::default())
+}
+
+/// `[availability]`, its numbers taken exactly as written (`0.5`, `99.95`),
+/// never through a float. Problems go to `diags`; the defaults stand in.
+fn availability_section(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    at: &dyn Fn(usize) -> Location,
+    diags: &mut Diagnostics,
+) -> Rules {
+    use toml::de::DeValue;
+    let mut rules = Rules::default();
+    let Some(table) = value.get_ref().as_table() else {
+        diags.push(
+            Diagnostic::error("`availability` in opsbook.toml must be a section")
+                .at(at(value.span().start))
+                .help("write it as [availability] followed by degraded = [0.5, 0.5, 0, 0]"),
+        );
+        return rules;
+    };
+    unknown_keys(table, AVAILABILITY_KEYS, "[availability] ", at, diags);
+    // The number as written: TOML's text of a decimal integer or float.
+    let text = |v: &DeValue<'_>| match v {
+        DeValue::Integer(i) if i.radix() == 10 => Some(i.as_str().to_string()),
+        DeValue::Float(f) => Some(f.as_str().to_string()),
+        _ => None,
+    };
+    if let Some(v) = table.get("degraded") {
+        let items = v.get_ref().as_array().map_or(&[][..], |a| &a[..]);
+        if items.len() != 4 {
+            diags.push(
+                Diagnostic::error(
+                    "[availability] degraded needs four values, one per severity S1..S4",
+                )
+                .at(at(v.span().start))
+                .help(AVAILABILITY_KEYS[0].1),
+            );
+        }
+        for (k, item) in items.iter().enumerate().take(4) {
+            match text(item.get_ref()).and_then(|t| Fraction::parse(&t)) {
+                Some(f) => rules.degraded[k] = f,
+                None => diags.push(
+                    Diagnostic::error(format!(
+                        "[availability] degraded: the S{} value is not a fraction from 0 to 1",
+                        k + 1
+                    ))
+                    .at(at(item.span().start))
+                    .help("write a decimal from 0 to 1 with at most six decimals, e.g. 0.5"),
+                ),
+            }
+        }
+    }
+    if let Some(v) = table.get("platform_target") {
+        match text(v.get_ref()).and_then(|t| Percent::parse(&t)) {
+            Some(p) => rules.platform_target = Some(p),
+            None => diags.push(
+                Diagnostic::error(
+                    "[availability] platform_target is not a percentage from 0 to 100",
+                )
+                .at(at(v.span().start))
+                .help("write it as a decimal percent, e.g. platform_target = 99.95"),
+            ),
+        }
+    }
+    rules
 }
 
 /// The known top-level or `[blameless]` key whose value holds `offset`.
@@ -393,6 +487,58 @@ mod tests {
                 .contains("`title` is the site's name"),
             "{d}"
         );
+    }
+
+    #[test]
+    fn availability_rules_exactly_as_written() {
+        let c = Config::parse("", Path::new("opsbook.toml")).unwrap();
+        assert_eq!(c.availability, Rules::default());
+        let text = "[availability]\ndegraded = [1, 0.5, 0.125, 0]\nplatform_target = 99.95\n";
+        let c = Config::parse(text, Path::new("opsbook.toml")).unwrap();
+        let degraded = c.availability.degraded.map(|f| f.to_string());
+        assert_eq!(degraded, ["1", "0.5", "0.125", "0"]);
+        assert_eq!(c.availability.platform_target, Percent::parse("99.95"));
+    }
+
+    #[test]
+    fn availability_errors_all_at_once_with_their_lines() {
+        let text = "[availability]\ndegraded = [0.5, 1.5, \"x\", 5e-1]\n\
+                    platform_target = 100.5\nplatfrom = 1\n";
+        let e = Config::parse(text, Path::new("opsbook.toml")).unwrap_err();
+        let found: Vec<(usize, usize, &str)> = e
+            .iter()
+            .map(|d| {
+                let loc = d.location.as_ref().unwrap();
+                (loc.line, loc.column, d.message.as_str())
+            })
+            .collect();
+        assert_eq!(found.len(), 5, "{e}");
+        assert!(
+            found.iter().any(|f| f.0 == 4 && f.2.contains("`platfrom`")),
+            "{e}"
+        );
+        for (column, severity) in [(18, "S2"), (23, "S3"), (28, "S4")] {
+            assert!(
+                found.iter().any(|f| f == &(2, column, &*format!(
+                    "[availability] degraded: the {severity} value is not a fraction from 0 to 1"
+                ))),
+                "{e}"
+            );
+        }
+        assert!(
+            found
+                .iter()
+                .any(|f| f.0 == 3 && f.2.contains("platform_target")),
+            "{e}"
+        );
+        let e = Config::parse(
+            "[availability]\ndegraded = [0.5]\n",
+            Path::new("opsbook.toml"),
+        )
+        .unwrap_err();
+        assert!(e.0[0].message.contains("four values"), "{e}");
+        let e = Config::parse("availability = 1\n", Path::new("opsbook.toml")).unwrap_err();
+        assert!(e.0[0].message.contains("must be a section"), "{e}");
     }
 
     #[test]

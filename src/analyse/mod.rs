@@ -4,6 +4,9 @@
 //! each. Figures only: formatting them for readers is `render::format`'s job.
 //! Sees every incident: confidential ones count.
 
+pub mod availability;
+pub mod exact;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration};
