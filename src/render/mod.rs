@@ -7,6 +7,7 @@
 //! broken link) come back as diagnostics with the page; one bad page never
 //! stops the others, so a run reports all of them.
 
+pub mod charts;
 pub mod context;
 pub mod exports;
 pub mod feed;
