@@ -4,6 +4,10 @@
 //! each. Figures only: formatting them for readers is `render::format`'s job.
 //! Sees every incident: confidential ones count.
 
+pub mod incidents;
+pub mod measures;
+pub mod pager;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration};
