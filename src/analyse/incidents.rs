@@ -8,11 +8,11 @@
 //! Confidential incidents count: these are numbers. One pass over the
 //! incidents, then linear selections per month.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::measures::{Delta, DurationStats, MonthRange, complete};
+use super::measures::{Delta, DurationStats, FastMap, MonthRange, complete};
 use crate::data::{ActionStatus, Id, Incident, Month, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +87,8 @@ pub struct IncidentChange {
 struct Acc<'a> {
     incidents: usize,
     by_severity: [usize; 4],
-    by_service: HashMap<&'a Id, usize>,
-    by_root_cause: HashMap<&'a str, usize>,
+    by_service: FastMap<&'a Id, usize>,
+    by_root_cause: FastMap<&'a str, usize>,
     without_root_cause: usize,
     times: [(Vec<Duration>, usize); 3],
     actions: ActionFigures,

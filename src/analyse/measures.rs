@@ -46,6 +46,34 @@ pub fn nearest_rank(values: &mut [Duration], percent: u32) -> Option<Duration> {
     Some(*values.select_nth_unstable(rank - 1).1)
 }
 
+/// FNV-1a: a fast hasher for counting by short keys (titles, ids, root
+/// causes). The keys come from the team's own data, so HashDoS resistance
+/// (std's SipHash) buys nothing here, and SipHash was the largest cost.
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A `HashMap` with `Fnv`.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// A figure this month and the previous complete month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Delta<T> {

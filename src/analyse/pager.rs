@@ -10,11 +10,11 @@
 //! pages are left out, later acknowledgements and resolutions are missing.
 //! One pass over the pages, then linear selections per month.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 
-use super::measures::{Delta, DurationStats, MonthRange, complete};
+use super::measures::{Delta, DurationStats, FastMap, MonthRange, complete};
 use crate::config::{Pager, TimeOfDay};
 use crate::data::{Id, Month};
 
@@ -207,15 +207,15 @@ pub struct PagerChange {
 #[derive(Default)]
 struct Acc<'a> {
     pages: usize,
-    by_service: HashMap<&'a Id, usize>,
+    by_service: FastMap<&'a Id, usize>,
     urgency: [usize; 2],
     by_shift: Vec<usize>,
     ack: (Vec<Duration>, usize),
     resolve: (Vec<Duration>, usize),
     all: Interruptions,
     high: Interruptions,
-    titles: HashMap<&'a str, usize>,
-    groups: HashMap<(&'a Id, Urgency), usize>,
+    titles: FastMap<&'a str, usize>,
+    groups: FastMap<(&'a Id, Urgency), usize>,
 }
 
 /// Statistics of `pages` for every month `first..=last`, as of `as_of`.
