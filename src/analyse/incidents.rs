@@ -31,9 +31,10 @@ pub struct IncidentMonth {
     pub incidents: usize,
     /// Index 0 is S1.
     pub by_severity: [usize; 4],
-    /// An incident of several services counts once for each.
+    /// Services with at least one incident; an incident of several
+    /// services counts once for each.
     pub by_service: BTreeMap<Id, usize>,
-    /// By `root_cause` as written.
+    /// By `root_cause` as written (those without one are beside).
     pub by_root_cause: BTreeMap<String, usize>,
     pub without_root_cause: usize,
     /// `started_at` → `detected_at`.

@@ -167,6 +167,7 @@ pub struct PagerMonth {
     /// False for the month to date (and any later month).
     pub complete: bool,
     pub pages: usize,
+    /// Services with at least one page.
     pub by_service: BTreeMap<Id, usize>,
     pub high_urgency: usize,
     pub low_urgency: usize,
