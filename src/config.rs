@@ -33,6 +33,7 @@ pub struct Config {
     /// only checks it is there, since it would read numbers as floats).
     #[serde(skip_serializing, deserialize_with = "read_from_text")]
     pub availability: Rules,
+    pub pager: Pager,
     /// Anything a site's templates want; passed through untouched.
     pub extra: BTreeMap<String, toml::Value>,
 }
@@ -55,6 +56,7 @@ impl Default for Config {
             toc_levels: (2, 4),
             blameless: Blameless::default(),
             availability: Rules::default(),
+            pager: Pager::default(),
             extra: BTreeMap::new(),
         }
     }
@@ -76,6 +78,7 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ),
     ("blameless", "the section [blameless]"),
     ("availability", "the section [availability]"),
+    ("pager", PAGER_HELP),
     ("extra", "the section [extra]: values for your templates"),
 ];
 const BLAMELESS_KEYS: &[(&str, &str)] = &[(
@@ -132,6 +135,8 @@ impl Config {
             .at(at(offset));
             if let Some((key, expected)) = key_at(top, offset) {
                 d = d.help(format!("`{key}` is {expected}"));
+            } else if let Some(help) = pager_help_at(top, offset) {
+                d = d.help(help);
             }
             Diagnostics::from(d)
         })?;
@@ -151,6 +156,7 @@ impl Config {
                     .help("use two levels from 1 to 6, lowest first, e.g. toc_levels = [2, 4]"),
             );
         }
+        check_pager(&config.pager, top, &at, &mut diags);
         if diags.has_errors() {
             return Err(diags);
         }
@@ -281,7 +287,7 @@ fn unknown_keys(
             .find(|k| crate::content::frontmatter::edit_distance(name, k) <= 2)
             .map_or(String::new(), |k| format!("did you mean `{k}`? "));
         let keys = if section.is_empty() {
-            "title, description, base_url, language, theme, toc_levels, [blameless], [availability], [extra]"
+            "title, description, base_url, language, theme, toc_levels, [blameless], [availability], [pager], [extra]"
                 .to_string()
         } else {
             names.join(", ")
@@ -409,6 +415,306 @@ fn key_at(top: &toml::de::DeTable<'_>, offset: usize) -> Option<(String, &'stati
         }
     }
     None
+}
+
+// `[pager]` (analyse::pager): kept in one block so it merges on its own.
+
+const PAGER_HELP: &str = "the section [pager]: [[pager.regions]] (name, shift_utc = [\"04:00\", \"16:00\"], \
+     time_zone = \"Europe/Amsterdam\"), business_days, business_hours, sleep_hours, public_alert_titles";
+
+/// On-call shifts and the hours pages are judged in. `Config::parse` checks
+/// what serde cannot: the regions cover the day exactly once, business
+/// hours do not wrap midnight, sleep hours are not empty, and the two do not
+/// overlap (so each page is in exactly one of business, sleep, off hours).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pager {
+    /// Follow-the-sun shifts, in the order figures list them.
+    pub regions: Vec<PagerRegion>,
+    /// Days with business hours, in the on-call region's local time.
+    pub business_days: Vec<chrono::Weekday>,
+    /// Local `[start, end)`; start before end.
+    pub business_hours: (TimeOfDay, TimeOfDay),
+    /// Local `[start, end)`; may wrap midnight.
+    pub sleep_hours: (TimeOfDay, TimeOfDay),
+    /// Alert titles can name hosts or customers: the public site shows the
+    /// noisiest alerts by title only when this is true.
+    pub public_alert_titles: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagerRegion {
+    pub name: String,
+    /// UTC `[start, end)`; may wrap midnight; start = end is the whole day.
+    pub shift_utc: (TimeOfDay, TimeOfDay),
+    pub time_zone: TimeZone,
+}
+
+/// Minutes after midnight (0..1440), written `"HH:MM"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimeOfDay(pub u16);
+
+/// An IANA time zone, written by name (`"Europe/Amsterdam"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl Default for Pager {
+    fn default() -> Self {
+        let hm = |h: u16, m: u16| TimeOfDay(h * 60 + m);
+        let region = |name: &str, start, end, tz| PagerRegion {
+            name: name.into(),
+            shift_utc: (hm(start, 0), hm(end, 0)),
+            time_zone: TimeZone(tz),
+        };
+        use chrono::Weekday::*;
+        Pager {
+            regions: vec![
+                region("EMEA", 4, 16, chrono_tz::Europe::Amsterdam),
+                region("AMER", 16, 4, chrono_tz::America::New_York),
+            ],
+            business_days: vec![Mon, Tue, Wed, Thu, Fri],
+            business_hours: (hm(9, 0), hm(18, 0)),
+            sleep_hours: (hm(22, 0), hm(7, 0)),
+            public_alert_titles: false,
+        }
+    }
+}
+
+impl TimeOfDay {
+    /// Whether minute `m` of the day is in `[start, end)`, wrapping midnight
+    /// when end ≤ start (so start = end is the whole day).
+    pub fn in_span(m: u16, (start, end): (TimeOfDay, TimeOfDay)) -> bool {
+        if start < end {
+            (start.0..end.0).contains(&m)
+        } else {
+            m >= start.0 || m < end.0
+        }
+    }
+}
+
+impl std::fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let b = s.as_bytes();
+        let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u16>().ok());
+        match (b.len() == 5 && b[2] == b':', num(0..2), num(3..5)) {
+            (true, Some(h), Some(m)) if h < 24 && m < 60 && s.is_ascii() => {
+                Ok(TimeOfDay(h * 60 + m))
+            }
+            _ => Err(serde::de::Error::custom(format!(
+                "`{s}` is not a time of day: write \"HH:MM\" from \"00:00\" to \"23:59\""
+            ))),
+        }
+    }
+}
+
+impl Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map(TimeZone).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{s}` is not an IANA time zone: write its name, e.g. \"Europe/Amsterdam\", \
+                 \"America/New_York\", \"Asia/Tokyo\" or \"UTC\""
+            ))
+        })
+    }
+}
+
+impl Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name())
+    }
+}
+
+const PAGER_KEYS: &[(&str, &str)] = &[
+    (
+        "regions",
+        "the on-call regions: [[pager.regions]] with name, shift_utc and time_zone",
+    ),
+    ("name", "a region's name, e.g. name = \"EMEA\""),
+    (
+        "shift_utc",
+        "a region's shift in UTC, [start, end), may wrap midnight, e.g. shift_utc = [\"04:00\", \"16:00\"]",
+    ),
+    (
+        "time_zone",
+        "an IANA time zone name, e.g. time_zone = \"Europe/Amsterdam\"",
+    ),
+    (
+        "business_days",
+        "the local days with business hours, e.g. business_days = [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"]",
+    ),
+    (
+        "business_hours",
+        "local business hours, e.g. business_hours = [\"09:00\", \"18:00\"]",
+    ),
+    (
+        "sleep_hours",
+        "local sleep hours, may wrap midnight, e.g. sleep_hours = [\"22:00\", \"07:00\"]",
+    ),
+    (
+        "public_alert_titles",
+        "true or false: whether the public site may show the noisiest alerts' titles",
+    ),
+];
+
+/// Help for a type error at `offset` inside `[pager]` (its tables' spans
+/// are only their headers, so look at each key and value).
+fn pager_help_at(top: &toml::de::DeTable<'_>, offset: usize) -> Option<String> {
+    let pager = top.get("pager")?.get_ref().as_table()?;
+    let regions = pager.get("regions").and_then(|r| r.get_ref().as_array());
+    let tables = regions
+        .into_iter()
+        .flat_map(|a| a.iter())
+        .filter_map(|t| t.get_ref().as_table());
+    let (key, _) = std::iter::once(pager)
+        .chain(tables)
+        .flat_map(|t| t.iter())
+        .find(|(k, v)| k.span().contains(&offset) || v.span().contains(&offset))?;
+    let name = key.get_ref();
+    Some(match PAGER_KEYS.iter().find(|(k, _)| *k == name.as_ref()) {
+        Some((k, what)) => format!("`{k}` is {what}"),
+        None => format!("`[pager]` is {PAGER_HELP}"),
+    })
+}
+
+/// Checks `[pager]` beyond its types, each problem at the key it is about.
+fn check_pager(
+    p: &Pager,
+    top: &toml::de::DeTable<'_>,
+    at: &dyn Fn(usize) -> Location,
+    diags: &mut Diagnostics,
+) {
+    // Where `[pager] key` (or `key[i].sub`) is written; else the section.
+    let section = top.get("pager");
+    let span_of = |key: &str, sub: Option<(usize, &str)>| {
+        let v = section?.get_ref().as_table()?.get(key)?;
+        let v = match sub {
+            Some((i, k)) => v
+                .get_ref()
+                .as_array()?
+                .get(i)?
+                .get_ref()
+                .as_table()?
+                .get(k)?,
+            None => v,
+        };
+        Some(v.span().start)
+    };
+    let mut report = |key: &str, sub: Option<(usize, &str)>, message: String, help: &str| {
+        let offset = span_of(key, sub)
+            .or(section.map(|s| s.span().start))
+            .unwrap_or(0);
+        diags.push(
+            Diagnostic::error(format!("[pager] {message}"))
+                .at(at(offset))
+                .help(help.to_string()),
+        );
+    };
+    const REGIONS: &str = "each [[pager.regions]] has a name, shift_utc = [\"HH:MM\", \"HH:MM\"] in UTC \
+        and a time_zone; together the shifts cover the 24 hours of the day exactly once, \
+        e.g. EMEA [\"04:00\", \"16:00\"] and AMER [\"16:00\", \"04:00\"]";
+    let mask = |span| -> Vec<bool> { (0..1440).map(|m| TimeOfDay::in_span(m, span)).collect() };
+    let masks: Vec<Vec<bool>> = p.regions.iter().map(|r| mask(r.shift_utc)).collect();
+    for (i, r) in p.regions.iter().enumerate() {
+        let earlier = p.regions[..i].iter().position(|o| o.name == r.name);
+        if r.name.trim().is_empty() || earlier.is_some() {
+            let what = if earlier.is_some() {
+                "repeats the name"
+            } else {
+                "has no name"
+            };
+            report(
+                "regions",
+                Some((i, "name")),
+                format!("region {} {what} `{}`", i + 1, r.name),
+                REGIONS,
+            );
+        }
+        for j in 0..i {
+            for (a, b) in runs(|m| masks[i][m] && masks[j][m]) {
+                report(
+                    "regions",
+                    Some((i, "shift_utc")),
+                    format!(
+                        "regions `{}` and `{}` both cover {a}–{b} UTC",
+                        p.regions[j].name, r.name
+                    ),
+                    REGIONS,
+                );
+            }
+        }
+    }
+    for (a, b) in runs(|m| masks.iter().all(|k| !k[m])) {
+        report(
+            "regions",
+            None,
+            format!("no region is on call {a}–{b} UTC"),
+            REGIONS,
+        );
+    }
+    let (bs, be) = p.business_hours;
+    if bs >= be {
+        report(
+            "business_hours",
+            None,
+            format!("business hours {bs}–{be} end before they start"),
+            "write business_hours = [start, end] in local time within one day, e.g. [\"09:00\", \"18:00\"]",
+        );
+    } else if p.sleep_hours.0 == p.sleep_hours.1 {
+        report(
+            "sleep_hours",
+            None,
+            "sleep hours start and end at the same time".into(),
+            "write sleep_hours = [start, end] in local time, e.g. [\"22:00\", \"07:00\"]",
+        );
+    } else {
+        let sleep = mask(p.sleep_hours);
+        for (a, b) in runs(|m| sleep[m] && (bs.0..be.0).contains(&(m as u16))) {
+            report(
+                "sleep_hours",
+                None,
+                format!("sleep hours and business hours overlap {a}–{b}"),
+                "each page must be in exactly one of business, sleep or off hours: \
+                 make business_hours and sleep_hours disjoint",
+            );
+        }
+    }
+}
+
+/// Maximal runs of minutes of the day where `f` holds, as `[start, end)`;
+/// a run across midnight is one run (`16:00–04:00`).
+fn runs(f: impl Fn(usize) -> bool) -> Vec<(TimeOfDay, TimeOfDay)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for m in 0..=1440 {
+        match (start, m < 1440 && f(m)) {
+            (None, true) => start = Some(m),
+            (Some(s), false) => {
+                out.push((TimeOfDay(s as u16), TimeOfDay(m as u16)));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if out.len() > 1 && out[0].0.0 == 0 && out[out.len() - 1].1.0 == 1440 {
+        let (_, end) = out.remove(0);
+        out.last_mut().expect("two runs").1 = end;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -586,5 +892,186 @@ mod tests {
         .unwrap_err();
         let loc = e.0[0].location.clone().unwrap();
         assert_eq!((loc.line, loc.column), (2, 12));
+    }
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
+        Config::parse(text, Path::new("opsbook.toml"))
+    }
+
+    /// (line, message, help) of every error.
+    fn errors(text: &str) -> Vec<(usize, String, String)> {
+        parse(text)
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|d| {
+                let loc = d.location.as_ref().expect("a location");
+                (
+                    loc.line,
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn defaults() {
+        let p = parse("").unwrap().pager;
+        let shifts: Vec<(String, String, String, &str)> = p
+            .regions
+            .iter()
+            .map(|r| {
+                let (a, b) = r.shift_utc;
+                (
+                    r.name.clone(),
+                    a.to_string(),
+                    b.to_string(),
+                    r.time_zone.0.name(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shifts,
+            [
+                (
+                    "EMEA".into(),
+                    "04:00".into(),
+                    "16:00".into(),
+                    "Europe/Amsterdam"
+                ),
+                (
+                    "AMER".into(),
+                    "16:00".into(),
+                    "04:00".into(),
+                    "America/New_York"
+                ),
+            ]
+        );
+        assert_eq!(p.business_days.len(), 5);
+        assert_eq!(p.business_hours, (TimeOfDay(540), TimeOfDay(1080)));
+        assert_eq!(p.sleep_hours, (TimeOfDay(1320), TimeOfDay(420)));
+        assert!(!p.public_alert_titles);
+        // The defaults pass their own check, and serialise back as written.
+        let text = toml::to_string(&Config::default()).unwrap();
+        assert!(
+            text.contains("shift_utc = [\"04:00\", \"16:00\"]"),
+            "{text}"
+        );
+        assert_eq!(parse(&text).unwrap().pager, p);
+    }
+
+    #[test]
+    fn a_section_of_its_own() {
+        let p = parse(
+            "[pager]\npublic_alert_titles = true\nbusiness_days = [\"Mon\", \"tuesday\"]\n\
+             [[pager.regions]]\nname = \"APAC\"\nshift_utc = [\"22:00\", \"10:00\"]\n\
+             time_zone = \"Australia/Sydney\"\n\
+             [[pager.regions]]\nname = \"EMEA\"\nshift_utc = [\"10:00\", \"22:00\"]\n\
+             time_zone = \"Europe/London\"\n",
+        )
+        .unwrap()
+        .pager;
+        assert!(p.public_alert_titles);
+        assert_eq!(p.regions[0].time_zone.0, chrono_tz::Australia::Sydney);
+        assert_eq!(p.regions[1].shift_utc, (TimeOfDay(600), TimeOfDay(1320)));
+        assert_eq!(
+            p.business_days,
+            [chrono::Weekday::Mon, chrono::Weekday::Tue]
+        );
+    }
+
+    #[test]
+    fn bad_values_point_at_themselves() {
+        let e = errors("[pager]\nsleep_hours = [\"22:00\", \"7:00\"]\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, 2);
+        assert!(e[0].1.contains("`7:00` is not a time of day"), "{e:?}");
+        assert!(
+            e[0].2.contains("`sleep_hours` is local sleep hours"),
+            "{e:?}"
+        );
+        let e = errors(
+            "[[pager.regions]]\nname = \"X\"\nshift_utc = [\"00:00\", \"00:00\"]\ntime_zone = \"Europe/Amsterdm\"\n",
+        );
+        assert_eq!(e[0].0, 4, "{e:?}");
+        assert!(
+            e[0].1
+                .contains("`Europe/Amsterdm` is not an IANA time zone"),
+            "{e:?}"
+        );
+        assert!(e[0].2.contains("`time_zone` is an IANA"), "{e:?}");
+        let e = errors("[pager]\nbusiness_day = [\"Mon\"]\n");
+        assert_eq!(e[0].0, 2, "{e:?}");
+        assert!(e[0].1.contains("business_day"), "{e:?}");
+        assert!(e[0].2.contains("business_hours, sleep_hours"), "{e:?}");
+    }
+
+    #[test]
+    fn regions_cover_the_day_exactly_once() {
+        let text = "[pager]\n\
+            [[pager.regions]]\nname = \"EMEA\"\nshift_utc = [\"04:00\", \"17:00\"]\ntime_zone = \"Europe/Amsterdam\"\n\
+            [[pager.regions]]\nname = \"AMER\"\nshift_utc = [\"16:00\", \"03:00\"]\ntime_zone = \"America/New_York\"\n\
+            [[pager.regions]]\nname = \"AMER\"\nshift_utc = [\"20:00\", \"20:00\"]\ntime_zone = \"UTC\"\n";
+        let e = errors(text);
+        let got: Vec<(usize, &str)> = e.iter().map(|(l, m, _)| (*l, m.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    8,
+                    "[pager] regions `EMEA` and `AMER` both cover 16:00–17:00 UTC"
+                ),
+                (11, "[pager] region 3 repeats the name `AMER`"),
+                (
+                    12,
+                    "[pager] regions `EMEA` and `AMER` both cover 04:00–17:00 UTC"
+                ),
+                (
+                    12,
+                    "[pager] regions `AMER` and `AMER` both cover 16:00–03:00 UTC"
+                ),
+            ],
+            "{e:?}"
+        );
+        assert!(e[0].2.contains("exactly once"), "{e:?}");
+        // A gap: 03:00–04:00 uncovered, reported at `regions`.
+        let e = errors(
+            "[pager]\n[[pager.regions]]\nname = \"EMEA\"\nshift_utc = [\"04:00\", \"16:00\"]\n\
+             time_zone = \"Europe/Amsterdam\"\n[[pager.regions]]\nname = \"AMER\"\n\
+             shift_utc = [\"16:00\", \"03:00\"]\ntime_zone = \"America/New_York\"\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].1, "[pager] no region is on call 03:00–04:00 UTC");
+        assert_eq!(e[0].0, 2, "{e:?}");
+        let e = errors(
+            "[[pager.regions]]\nname = \"EMEA\"\nshift_utc = [\"04:00\", \"16:00\"]\n\
+             time_zone = \"Europe/Amsterdam\"\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].1, "[pager] no region is on call 16:00–04:00 UTC");
+        let e = errors("[pager]\nregions = []\n");
+        assert_eq!(e[0].1, "[pager] no region is on call 00:00–24:00 UTC");
+    }
+
+    #[test]
+    fn business_and_sleep_hours() {
+        let e = errors("[pager]\nbusiness_hours = [\"18:00\", \"09:00\"]\n");
+        assert_eq!(e[0].0, 2);
+        assert!(e[0].1.contains("end before they start"), "{e:?}");
+        let e = errors("[pager]\nsleep_hours = [\"23:00\", \"09:30\"]\n");
+        assert_eq!(e[0].0, 2);
+        assert_eq!(
+            e[0].1,
+            "[pager] sleep hours and business hours overlap 09:00–09:30"
+        );
+        assert!(e[0].2.contains("exactly one"), "{e:?}");
+        let e = errors("[pager]\nsleep_hours = [\"23:00\", \"23:00\"]\n");
+        assert!(e[0].1.contains("same time"), "{e:?}");
     }
 }

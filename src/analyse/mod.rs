@@ -6,6 +6,9 @@
 
 pub mod availability;
 pub mod exact;
+pub mod incidents;
+pub mod measures;
+pub mod pager;
 
 use std::collections::BTreeMap;
 
