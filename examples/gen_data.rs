@@ -3989,7 +3989,7 @@ fn model_services() -> Vec<model::Service> {
             id: id(s.id),
             name: s.name.to_string(),
             weight: s.weight,
-            target: s.target.parse().expect("target is a number"),
+            target: opsbook::data::Percent::parse(s.target).expect("target is a percentage"),
             team: Some(s.team.to_string()),
             description: Some(s.description.to_string()),
             origin: model::Origin::default(),
