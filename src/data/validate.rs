@@ -25,10 +25,10 @@ use super::model::{
 use super::month::Month;
 use super::percent::{MAX_DECIMALS, Percent};
 
-pub(super) use pages::{CheckedPages, pages_file};
-pub(super) use sli::sli_file;
 use super::yaml::{self, Entry, Node, NodeKind};
 use crate::diag::{Diagnostic, Location};
+pub(super) use pages::{CheckedPages, pages_file};
+pub(super) use sli::sli_file;
 
 /// The only `schema:` value this version reads.
 pub(super) const SCHEMA: &str = "1";
@@ -855,15 +855,25 @@ fn target(ck: &mut Check, v: &Spanned<String>) -> Option<Percent> {
     let s = v.value.trim();
     let help = "write the monthly target as a percentage above 0 and at most 100: `99.95` means \
                 99.95 %";
-    let t = ck.percent(v, "target", help)?;
-    if t == Percent::ZERO {
+    if s.ends_with('%') {
         ck.error(
             &v.at,
-            format!("`target` must be a percentage in (0, 100], not `{s}`"),
+            format!("`target` is written without `%`: `{s}`"),
             help,
         );
         return None;
     }
+    let Some(t) = Percent::parse(s).filter(|t| *t > Percent::ZERO) else {
+        ck.error(
+            &v.at,
+            format!(
+                "`target` must be a percentage in (0, 100] with at most {MAX_DECIMALS} \
+                 decimals, not `{s}`"
+            ),
+            help,
+        );
+        return None;
+    };
     if t <= Percent::parse("1").expect("1 is a percentage") {
         ck.warning(
             &v.at,

@@ -124,18 +124,16 @@ pub(in super::super) fn pages_file(
             }
         });
         let title = ck.text(&raw.title, "title", &record);
-        let service = ck
-            .required(&raw.service, "service", &record)
-            .and_then(|v| {
-                let id = ck.id(v, "service")?;
-                if let Some(known) = known
-                    && !known.ids.contains(&id)
-                {
-                    ck.error(&v.at, format!("unknown service `{id}`"), known.help.clone());
-                    return None;
-                }
-                Some(id)
-            });
+        let service = ck.required(&raw.service, "service", &record).and_then(|v| {
+            let id = ck.id(v, "service")?;
+            if let Some(known) = known
+                && !known.ids.contains(&id)
+            {
+                ck.error(&v.at, format!("unknown service `{id}`"), known.help.clone());
+                return None;
+            }
+            Some(id)
+        });
         let urgency = ck.required(&raw.urgency, "urgency", &record).and_then(|v| {
             ck.choice(
                 v,
@@ -166,7 +164,13 @@ pub(in super::super) fn pages_file(
         }
 
         match (id, title, service, urgency, times) {
-            (Some(v), Some(title), Some(service), Some(urgency), Some([Some(created), ack, res])) => {
+            (
+                Some(v),
+                Some(title),
+                Some(service),
+                Some(urgency),
+                Some([Some(created), ack, res]),
+            ) => {
                 id_at.push(ck.loc(&v.at));
                 pages.push(Page {
                     id: v.value.clone(),

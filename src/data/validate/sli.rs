@@ -67,7 +67,11 @@ pub(in super::super) fn sli_file(
         if let Some(known) = known
             && !known.ids.contains(&id)
         {
-            ck.error(&e.key_at, format!("unknown service `{id}`"), known.help.clone());
+            ck.error(
+                &e.key_at,
+                format!("unknown service `{id}`"),
+                known.help.clone(),
+            );
             ok = false;
         }
         match &previous {
@@ -164,7 +168,10 @@ fn daily(ck: &mut Check, node: &Node, month: Month) -> Option<Vec<Percent>> {
     if items.len() != days {
         ck.error(
             &node.at,
-            format!("`daily` has {} values but {month} has {days} days", items.len()),
+            format!(
+                "`daily` has {} values but {month} has {days} days",
+                items.len()
+            ),
             format!(
                 "give exactly one value per day of the month, 1 to {days}, in order; leave \
                  `daily` out when the engine has no daily figures (e.g. for the month in \
