@@ -236,7 +236,7 @@ fn make_extra_services(seed: u64, total: usize) -> Vec<Svc> {
         "Networking & Edge",
     ];
     const TARGETS: &[&str] = &["99.5", "99.9", "99.95"];
-    let mut rng = Rng::new(seed ^ 0x5E_4F1C_E5);
+    let mut rng = Rng::new(seed ^ 0x5E4F_1CE5);
     let width = total.to_string().len().max(2);
     (SERVICES.len() + 1..=total)
         .map(|n| {
@@ -4698,7 +4698,7 @@ fn gen_pages(
     const HOURS: [u32; 24] = [
         3, 3, 3, 3, 4, 4, 5, 6, 7, 8, 8, 8, 8, 8, 8, 8, 7, 7, 6, 5, 5, 4, 4, 3,
     ];
-    let mut rng = Rng::new(seed ^ 0x7061_6765_73);
+    let mut rng = Rng::new(seed ^ 0x0070_6167_6573);
     let mut used = std::collections::BTreeSet::new();
     let services: Vec<&'static Svc> = all_services().collect();
     let mut out = Vec::new();
@@ -4876,7 +4876,7 @@ fn gen_sli(
     incidents: &[Incident],
     windows: &[Window],
 ) -> Vec<model::SliMonth> {
-    let mut rng = Rng::new(seed ^ 0x736C_69);
+    let mut rng = Rng::new(seed ^ 0x0073_6C69);
     let mut out = Vec::new();
     for (index, &(y, m)) in months.iter().enumerate() {
         let ms = month_start(y, m);
