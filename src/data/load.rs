@@ -322,13 +322,14 @@ fn duplicate_incidents(checked: &[CheckedIncident]) -> (Vec<Diagnostic>, BTreeSe
 /// The same page id in two months: the later use is an error naming the
 /// first. Returns the errors and the months concerned.
 fn duplicate_pages(checked: &[CheckedPages]) -> (Vec<Diagnostic>, BTreeSet<Month>) {
-    let mut by_id: BTreeMap<&str, Vec<(&Location, Month)>> = BTreeMap::new();
-    for c in checked {
-        for (page, at) in c.month.pages.iter().zip(&c.id_at) {
+    // (month, file, page index) of each use of an id.
+    let mut by_id: BTreeMap<&str, Vec<(Month, usize, usize)>> = BTreeMap::new();
+    for (f, c) in checked.iter().enumerate() {
+        for (i, page) in c.month.pages.iter().enumerate() {
             by_id
                 .entry(page.id.as_str())
                 .or_default()
-                .push((at, c.month.month));
+                .push((c.month.month, f, i));
         }
     }
     let mut out = Vec::new();
@@ -337,14 +338,15 @@ fn duplicate_pages(checked: &[CheckedPages]) -> (Vec<Diagnostic>, BTreeSet<Month
         if uses.len() < 2 {
             continue;
         }
-        uses.sort_by_key(|(_, month)| *month);
-        let (first, first_month) = uses[0];
+        uses.sort_unstable();
+        let (first_month, ff, fi) = uses[0];
+        let first = checked[ff].id_location(fi);
         months.insert(first_month);
-        for (at, month) in &uses[1..] {
-            months.insert(*month);
+        for &(month, f, i) in &uses[1..] {
+            months.insert(month);
             out.push(
                 Diagnostic::error(format!("page `{id}` is also in {first_month}"))
-                    .at((*at).clone())
+                    .at(checked[f].id_location(i))
                     .label(first.clone(), "first used here")
                     .help(format!(
                         "a page id is used once across all months: a page is filed in the \

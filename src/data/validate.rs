@@ -306,6 +306,10 @@ pub(super) struct Check<'a> {
     file: &'a Path,
     text: &'a str,
     diags: Vec<Diagnostic>,
+    /// Byte offset of each line's start, made on first use: a month of
+    /// pages asks for the line of every record, and counting from the top
+    /// each time made that quadratic.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Check<'a> {
@@ -315,6 +319,7 @@ impl<'a> Check<'a> {
             file,
             text,
             diags: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -328,7 +333,17 @@ impl<'a> Check<'a> {
 
     /// The 1-based line of byte offset `at`, for "(line 7)" in messages.
     fn line(&self, at: &usize) -> usize {
-        self.loc(at).line
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        starts.partition_point(|&s| s <= *at)
+    }
+
+    /// The file's text, to place an offset later (`Location::at_offset`).
+    fn source_text(&self) -> &'a str {
+        self.text
     }
 
     fn origin(&self, record: &Record) -> Origin {
@@ -1339,6 +1354,16 @@ mod tests {
         let mut ck = Check::new(file, text);
         let out = f(&mut ck);
         (out, ck.into_diagnostics())
+    }
+
+    #[test]
+    fn lines_from_the_index_match_locations() {
+        let text = "a: 1\n\nbb: 2\nc: é\n";
+        let file = Path::new("data/x.yaml");
+        let ck = Check::new(file, text);
+        for at in 0..=text.len() {
+            assert_eq!(ck.line(&at), Location::at_offset(file, text, at).line, "{at}");
+        }
     }
 
     #[test]

@@ -33,11 +33,20 @@ const URGENCIES: [(&str, Urgency); 2] = [("high", Urgency::High), ("low", Urgenc
 /// The longest page id accepted (PagerDuty's are 7 to 14 characters).
 const MAX_ID: usize = 64;
 
-/// A checked month of pages, and where each page's `id` is (in the order
-/// of `month.pages`), for the duplicate check across months.
+/// A checked month of pages, and where each page's `id` is (byte offsets,
+/// in the order of `month.pages`), for the duplicate check across months.
 pub(in super::super) struct CheckedPages {
     pub month: PagesMonth,
-    pub id_at: Vec<Location>,
+    id_at: Vec<usize>,
+    /// The file's text: a location is made only for a duplicate.
+    text: String,
+}
+
+impl CheckedPages {
+    /// Where the `i`-th page's id is written.
+    pub fn id_location(&self, i: usize) -> Location {
+        Location::at_offset(&self.month.origin.file, &self.text, self.id_at[i])
+    }
 }
 
 struct RawPage<'n> {
@@ -171,7 +180,7 @@ pub(in super::super) fn pages_file(
                 Some(urgency),
                 Some([Some(created), ack, res]),
             ) => {
-                id_at.push(ck.loc(&v.at));
+                id_at.push(v.at);
                 pages.push(Page {
                     id: v.value.clone(),
                     title,
@@ -187,13 +196,14 @@ pub(in super::super) fn pages_file(
         }
     }
     let origin = ck.origin(&record);
-    ok.then_some(CheckedPages {
+    ok.then(|| CheckedPages {
         month: PagesMonth {
             month,
             pages,
             origin,
         },
         id_at,
+        text: ck.source_text().to_string(),
     })
 }
 
