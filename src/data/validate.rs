@@ -1362,7 +1362,11 @@ mod tests {
         let file = Path::new("data/x.yaml");
         let ck = Check::new(file, text);
         for at in 0..=text.len() {
-            assert_eq!(ck.line(&at), Location::at_offset(file, text, at).line, "{at}");
+            assert_eq!(
+                ck.line(&at),
+                Location::at_offset(file, text, at).line,
+                "{at}"
+            );
         }
     }
 
