@@ -1,11 +1,13 @@
 //! Deterministic sample-data generator for opsbook.
 //!
 //! ```text
-//! cargo run --release --example gen_data -- --out DIR [--seed 42] [--incidents N] [--months 26] [--end 2026-10] [--stats]
+//! cargo run --release --example gen_data -- --out DIR [--seed 42] [--incidents N]
+//!     [--months 26 | --years N] [--end 2026-10] [--services N] [--pages-per-month N] [--stats]
 //! ```
 //!
-//! Writes `DIR/data/services.yaml`, `DIR/data/incidents/YYYY/<id>.yaml` and
-//! `DIR/data/maintenance/YYYY-MM.yaml` through opsbook's canonical writer
+//! Writes `DIR/data/services.yaml`, `DIR/data/incidents/YYYY/<id>.yaml`,
+//! `DIR/data/maintenance/YYYY-MM.yaml`, `DIR/data/pages/YYYY-MM.yaml` and
+//! `DIR/data/sli/YYYY-MM.yaml` through opsbook's canonical writer
 //! (`opsbook::data::write`), in the form of `docs/data-format.md`.
 //! The same arguments always give byte-identical files: a private PRNG
 //! (splitmix64), no hash-map iteration, no wall-clock time.
@@ -16,6 +18,14 @@
 //! INC-2207, INC-2319, ...), plus seeded filler. With `--incidents N` it
 //! writes N seeded incidents spread over the period (for benchmarks), without
 //! the hand-written story.
+//!
+//! Pages (every month, both shifts, noisy alerts, a page for each incident
+//! an alert detected) and SLI figures (derived from the incidents, so that
+//! a month with an outage is below 100) come from their own PRNG streams:
+//! adding them left the incidents and windows of the sample unchanged. In
+//! the sample, SLI files cover 2025 (weighted services and `ci-runners`)
+//! and, for 2026, only weight-0 services, whose figures the handbook does
+//! not publish; with `--incidents`, every second month and every service.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,6 +51,17 @@ struct Args {
     /// Number of months covered, ending with --end.
     #[arg(long, default_value_t = 26)]
     months: u32,
+    /// Number of years covered, ending with --end (instead of --months).
+    #[arg(long, conflicts_with = "months")]
+    years: Option<u32>,
+    /// Number of services, at least the sample's 8; the others get generated
+    /// ids (`svc-09`, ...) and share the incidents and pages.
+    #[arg(long)]
+    services: Option<usize>,
+    /// Pages per complete month (the month to date gets its share).
+    /// Default: the sample's 30 to 60.
+    #[arg(long)]
+    pages_per_month: Option<usize>,
     /// Last month covered (YYYY-MM). The snapshot is taken on its 23rd at 09:00 UTC.
     #[arg(long, default_value = "2026-10")]
     end: String,
@@ -187,11 +208,49 @@ const ALL_SERVICES: &[&str] = &[
     "web",
 ];
 
+/// Services beyond the sample's (`--services`), made once at start-up.
+static EXTRA: std::sync::OnceLock<Vec<Svc>> = std::sync::OnceLock::new();
+
+fn extra_services() -> &'static [Svc] {
+    EXTRA.get().map_or(&[], Vec::as_slice)
+}
+
+fn all_services() -> impl Iterator<Item = &'static Svc> {
+    SERVICES.iter().chain(extra_services())
+}
+
 fn svc(id: &str) -> &'static Svc {
-    SERVICES
-        .iter()
+    all_services()
         .find(|s| s.id == id)
         .unwrap_or_else(|| panic!("unknown service {id}"))
+}
+
+/// `total - 8` generated services, from their own PRNG stream. Their
+/// strings are leaked: they live as long as the program, like the
+/// sample's.
+fn make_extra_services(seed: u64, total: usize) -> Vec<Svc> {
+    const TEAMS: &[&str] = &[
+        "Reliability",
+        "Delivery",
+        "Database Reliability",
+        "Networking & Edge",
+    ];
+    const TARGETS: &[&str] = &["99.5", "99.9", "99.95"];
+    let mut rng = Rng::new(seed ^ 0x5E4F_1CE5);
+    let width = total.to_string().len().max(2);
+    (SERVICES.len() + 1..=total)
+        .map(|n| {
+            let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+            Svc {
+                id: leak(format!("svc-{n:0width$}")),
+                name: leak(format!("Service {n:0width$}")),
+                weight: [0, 0, 1, 2, 3][rng.below(5) as usize],
+                target: TARGETS[rng.below(3) as usize],
+                team: TEAMS[rng.below(4) as usize],
+                description: leak(format!("Generated service {n} (benchmark data).")),
+            }
+        })
+        .collect()
 }
 
 fn weighted(id: &str) -> bool {
@@ -3263,6 +3322,19 @@ fn random_spec(rng: &mut Rng, y: i32, m: u32, ctx: &Ctx, restrict: Restrict) -> 
                 services.push(e);
             }
         }
+        // Generated services share the incidents (only when there are any,
+        // so that the sample's draws are unchanged).
+        if !extra_services().is_empty() {
+            let extra: Vec<&'static str> = extra_services()
+                .iter()
+                .filter(|e| !zero_only || e.weight == 0)
+                .map(|e| e.id)
+                .collect();
+            let share = extra.len() as f64 / (extra.len() + SERVICES.len()) as f64;
+            if !extra.is_empty() && rng.chance(share) {
+                services = vec![*rng.pick(&extra)];
+            }
+        }
         services.sort();
         services.dedup();
         let impact = if s.no_impact {
@@ -3983,13 +4055,12 @@ fn model_incident(inc: &Incident) -> model::Incident {
 }
 
 fn model_services() -> Vec<model::Service> {
-    SERVICES
-        .iter()
+    all_services()
         .map(|s| model::Service {
             id: id(s.id),
             name: s.name.to_string(),
             weight: s.weight,
-            target: s.target.parse().expect("target is a number"),
+            target: opsbook::data::Percent::parse(s.target).expect("target is a percentage"),
             team: Some(s.team.to_string()),
             description: Some(s.description.to_string()),
             origin: model::Origin::default(),
@@ -4115,11 +4186,22 @@ fn main() {
     let t0 = Instant::now();
     let args = Args::parse();
     let (ey, em) = parse_month(&args.end);
-    if args.months == 0 {
-        eprintln!("error: --months must be at least 1");
+    let n_months = args.years.map_or(args.months, |y| y.saturating_mul(12));
+    if n_months == 0 {
+        eprintln!("error: --months and --years must be at least 1");
         std::process::exit(2);
     }
-    let months: Vec<(i32, u32)> = (0..args.months as i32)
+    if let Some(n) = args.services {
+        if n < SERVICES.len() {
+            eprintln!(
+                "error: --services must be at least {} (the sample's services)",
+                SERVICES.len()
+            );
+            std::process::exit(2);
+        }
+        let _ = EXTRA.set(make_extra_services(args.seed, n));
+    }
+    let months: Vec<(i32, u32)> = (0..n_months as i32)
         .rev()
         .map(|k| add_months(ey, em, -k))
         .collect();
@@ -4344,11 +4426,29 @@ fn main() {
         .iter()
         .map(|&(i, iid)| materialize(&specs[i], iid, args.seed, &ctx, &windows, &mut counters))
         .collect();
+    // The alert that paged for each incident ("" = people found it).
+    let alerts: Vec<&'static str> = assigned
+        .iter()
+        .map(|&(i, _)| match specs[i].kind {
+            Kind::Pool(si) if !specs[i].human => POOL[si].alert,
+            Kind::Script(_) if !specs[i].human => "ErrorBudgetBurnFast",
+            _ => "",
+        })
+        .collect();
+    let pages = gen_pages(
+        args.seed,
+        &months,
+        now,
+        &incidents,
+        &alerts,
+        args.pages_per_month,
+    );
+    let sli = gen_sli(args.seed, &months, now, ctx.story, &incidents, &windows);
     let t_gen = t0.elapsed();
 
     // ---- write
     let data = args.out.join("data");
-    for sub in ["incidents", "maintenance"] {
+    for sub in ["incidents", "maintenance", "pages", "sli"] {
         let p = data.join(sub);
         if p.exists() {
             std::fs::remove_dir_all(&p).unwrap_or_else(|e| die(&p, e));
@@ -4384,6 +4484,24 @@ fn main() {
                 &data.join("maintenance").join(format!("{y}-{m:02}.yaml")),
                 &write::maintenance_month(&model_windows(&ws)),
             );
+        }
+    }
+    for (dir, files) in [
+        (
+            "pages",
+            pages
+                .iter()
+                .map(|m| (m.month, write::pages_month(m)))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "sli",
+            sli.iter().map(|m| (m.month, write::sli_month(m))).collect(),
+        ),
+    ] {
+        mkdir(&data.join(dir));
+        for (month, text) in files {
+            write(&data.join(dir).join(format!("{month}.yaml")), &text);
         }
     }
     let t_all = t0.elapsed();
@@ -4426,6 +4544,14 @@ fn main() {
     } else {
         eprintln!("gen_data: not resolved: {} incidents", open.len());
     }
+    let n_pages: usize = pages.iter().map(|m| m.pages.len()).sum();
+    let n_sli: usize = sli.iter().map(|m| m.services.len()).sum();
+    eprintln!(
+        "gen_data: {} services, {n_pages} pages in {} months, {n_sli} SLI figures in {} months",
+        all_services().count(),
+        pages.len(),
+        sli.len()
+    );
     eprintln!(
         "gen_data: generated in {:.1} ms, written in {:.1} ms total, to {}",
         t_gen.as_secs_f64() * 1e3,
@@ -4435,6 +4561,372 @@ fn main() {
     if args.stats {
         stats(&incidents, &windows, &months, now);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Pages
+
+/// Alerts that page for any service: (title template, weight, share of
+/// high urgency). `{svc}` is the service id, `{n}` a host or shard number.
+const PAGE_ALERTS: &[(&str, u32, f64)] = &[
+    ("ErrorBudgetBurnFast: {svc} 5xx ratio above SLO", 6, 0.9),
+    ("ApdexBurnSlow: {svc} latency above SLO for 6h", 8, 0.2),
+    ("PodCrashLooping: {svc} pod restarting in {region}", 6, 0.3),
+    ("SaturationHigh: {svc} CPU above 90% in {region}", 7, 0.1),
+    ("DiskSpaceLow: {svc}-{n} /var/opt above 90%", 6, 0.05),
+    (
+        "CertificateExpiresSoon: {svc}.larkspur.example in 14 days",
+        2,
+        0.0,
+    ),
+    (
+        "ProbeFailed: {svc} blackbox probe failing from {region}",
+        4,
+        0.6,
+    ),
+    (
+        "ReplicaLagHigh: {svc} database replica {n} behind by 60s",
+        3,
+        0.3,
+    ),
+];
+
+/// Noisy alerts: the same title again and again, mostly auto-resolving;
+/// (title, service, share of all pages, high urgency?).
+const NOISY: &[(&str, &str, f64, bool)] = &[
+    (
+        "DiskSpaceLow: git-fs-07 /var/opt above 90%",
+        "git",
+        0.10,
+        false,
+    ),
+    (
+        "SidekiqQueueBacklog: default queue above 10000 jobs",
+        "jobs",
+        0.08,
+        false,
+    ),
+    (
+        "RunnerManagerDown: shared-runners-manager-3 not reporting",
+        "ci-runners",
+        0.05,
+        true,
+    ),
+];
+
+/// `P` and six letters or digits, like PagerDuty's ids.
+fn page_id(rng: &mut Rng, used: &mut std::collections::BTreeSet<String>) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    loop {
+        let id: String = std::iter::once('P')
+            .chain((0..6).map(|_| CHARS[rng.below(CHARS.len() as u64) as usize] as char))
+            .collect();
+        if used.insert(id.clone()) {
+            return id;
+        }
+    }
+}
+
+/// A page's created, acknowledged and resolved times, cut at `now`: a
+/// time after the snapshot is not known yet.
+fn page_times(rng: &mut Rng, created: Ts, high: bool, noisy: bool, now: Ts) -> [Option<Ts>; 3] {
+    let never_acked = rng.chance(if noisy {
+        0.55
+    } else if high {
+        0.03
+    } else {
+        0.15
+    });
+    let ack = (!never_acked).then(|| {
+        created
+            + if high {
+                Duration::seconds(rng.range(20, 600))
+            } else {
+                Duration::seconds(rng.range(60, 4 * 3600))
+            }
+    });
+    let from = ack.unwrap_or(created);
+    let resolved = from
+        + if noisy {
+            Duration::seconds(rng.range(120, 1800))
+        } else {
+            Duration::seconds(rng.range(180, 5 * 3600))
+        };
+    let known = |t: Ts| (t <= now).then_some(t);
+    let ack = ack.and_then(known);
+    // A page is resolved after its acknowledgement is known.
+    let resolved = known(resolved).filter(|_| never_acked || ack.is_some());
+    [Some(created), ack, resolved]
+}
+
+fn model_page(
+    id: String,
+    title: String,
+    service: &str,
+    high: bool,
+    [created, ack, resolved]: [Option<Ts>; 3],
+    policy: Option<String>,
+) -> model::Page {
+    model::Page {
+        id,
+        title,
+        service: self::id(service),
+        urgency: if high {
+            model::Urgency::High
+        } else {
+            model::Urgency::Low
+        },
+        created_at: utc(created.expect("a page has a creation time")),
+        acknowledged_at: ack.map(utc),
+        resolved_at: resolved.map(utc),
+        escalation_policy: policy,
+    }
+}
+
+/// The pages of every month up to `now`: one for each incident an alert
+/// detected, the rest drawn across services, hours (both shifts) and
+/// alerts, with a few noisy alerts repeating. From its own PRNG stream.
+fn gen_pages(
+    seed: u64,
+    months: &[(i32, u32)],
+    now: Ts,
+    incidents: &[Incident],
+    alerts: &[&str],
+    per_month: Option<usize>,
+) -> Vec<model::PagesMonth> {
+    // Slightly more pages in the day than at night (UTC).
+    const HOURS: [u32; 24] = [
+        3, 3, 3, 3, 4, 4, 5, 6, 7, 8, 8, 8, 8, 8, 8, 8, 7, 7, 6, 5, 5, 4, 4, 3,
+    ];
+    let mut rng = Rng::new(seed ^ 0x0070_6167_6573);
+    let mut used = std::collections::BTreeSet::new();
+    let services: Vec<&'static Svc> = all_services().collect();
+    let mut out = Vec::new();
+    for &(y, m) in months {
+        let ms = month_start(y, m);
+        let (ny, nm) = add_months(y, m, 1);
+        let me = month_start(ny, nm).min(now);
+        if me <= ms {
+            continue;
+        }
+        let full = days_in_month(y, m) as f64 * 1440.0;
+        let share = (me - ms).num_minutes() as f64 / full;
+        let wanted = per_month.unwrap_or_else(|| rng.range(30, 60) as usize);
+        let n = (wanted as f64 * share).round() as usize;
+        let mut pages = Vec::with_capacity(n);
+        // Incidents detected by an alert paged their on-call engineer.
+        for (inc, alert) in incidents.iter().zip(alerts) {
+            let Some(det) = inc.detected.filter(|t| *t >= ms && *t < me) else {
+                continue;
+            };
+            if alert.is_empty() || pages.len() >= n {
+                continue;
+            }
+            let service = inc.services[0];
+            let title = format!("{alert}: {service} above its SLO burn threshold");
+            let times = page_times(&mut rng, det, true, false, now);
+            let id = page_id(&mut rng, &mut used);
+            pages.push(model_page(
+                id,
+                title,
+                service,
+                true,
+                times,
+                Some("Production on-call".to_string()),
+            ));
+        }
+        while pages.len() < n {
+            let day = rng.below(((me - ms).num_minutes() / 1440 + 1) as u64) as i64;
+            let created = ms
+                + Duration::days(day)
+                + Duration::hours(rng.weighted(&HOURS) as i64)
+                + Duration::seconds(rng.range(0, 3599));
+            if created >= me {
+                continue;
+            }
+            let noisy_pick = {
+                let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+                let mut acc = 0.0;
+                NOISY.iter().find(|(_, _, p, _)| {
+                    acc += p;
+                    x < acc
+                })
+            };
+            let (title, service, high, noisy) = match noisy_pick {
+                Some(&(title, service, _, high)) => (title.to_string(), service, high, true),
+                None => {
+                    let s = services[rng.below(services.len() as u64) as usize];
+                    let weights: Vec<u32> = PAGE_ALERTS.iter().map(|a| a.1).collect();
+                    let (template, _, high_share) = PAGE_ALERTS[rng.weighted(&weights)];
+                    let region = if shift(created) == "EMEA" {
+                        "emea-1"
+                    } else {
+                        "amer-1"
+                    };
+                    let title = template
+                        .replace("{svc}", s.id)
+                        .replace("{n}", &format!("{:02}", rng.range(1, 12)))
+                        .replace("{region}", region);
+                    (title, s.id, rng.chance(high_share), false)
+                }
+            };
+            let times = page_times(&mut rng, created, high, noisy, now);
+            let policy = match (high, rng.chance(0.1)) {
+                (_, true) => None,
+                (true, false) => Some("Production on-call".to_string()),
+                (false, false) => Some(format!("{} (low urgency)", svc(service).team)),
+            };
+            let id = page_id(&mut rng, &mut used);
+            pages.push(model_page(id, title, service, high, times, policy));
+        }
+        pages.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        out.push(model::PagesMonth {
+            month: opsbook::data::Month::new(y, m).expect("a real month"),
+            pages,
+            origin: model::Origin::default(),
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// SLI figures
+
+/// Downtime of `service` in `[a, b)`, in half-seconds (a degraded S1/S2
+/// weighs one half): the heaviest incident at each instant, nothing inside
+/// a maintenance window of the service. The rule of docs/data-format.md.
+fn half_seconds_down(
+    service: &str,
+    a: Ts,
+    b: Ts,
+    incidents: &[&Incident],
+    windows: &[&Window],
+) -> i64 {
+    let mut spans: Vec<(Ts, Ts, i64)> = Vec::new();
+    for inc in incidents {
+        let weight = match inc.impact {
+            Impact::Outage => 2,
+            Impact::Degraded if inc.severity <= 2 => 1,
+            _ => 0,
+        };
+        let end = inc.mitigated.or(inc.resolved).unwrap_or(b);
+        let (x, y) = (inc.started.max(a), end.min(b));
+        if weight > 0 && x < y && inc.services.contains(&service) {
+            spans.push((x, y, weight));
+        }
+    }
+    if spans.is_empty() {
+        return 0;
+    }
+    let quiet: Vec<(Ts, Ts)> = windows
+        .iter()
+        .filter(|w| w.services.contains(&service))
+        .map(|w| (w.start.max(a), w.end.min(b)))
+        .filter(|(x, y)| x < y)
+        .collect();
+    let mut cuts: Vec<Ts> = spans
+        .iter()
+        .flat_map(|s| [s.0, s.1])
+        .chain(quiet.iter().flat_map(|q| [q.0, q.1]))
+        .collect();
+    cuts.sort();
+    cuts.dedup();
+    cuts.windows(2)
+        .map(|c| {
+            let (x, y) = (c[0], c[1]);
+            if quiet.iter().any(|q| q.0 <= x && y <= q.1) {
+                return 0;
+            }
+            let w = spans
+                .iter()
+                .filter(|s| s.0 <= x && y <= s.1)
+                .map(|s| s.2)
+                .max()
+                .unwrap_or(0);
+            w * (y - x).num_seconds()
+        })
+        .sum()
+}
+
+/// Which complete months and services have SLI files, and which of them
+/// give daily values.
+fn sli_plan(story: bool, index: usize, (y, _): (i32, u32), s: &Svc) -> Option<bool> {
+    if story {
+        match y {
+            2025 if s.weight > 0 || s.id == "ci-runners" => Some(matches!(s.id, "web" | "api")),
+            // The handbook publishes 2026's figures: only weight-0 services.
+            2026 if matches!(s.id, "ci-runners" | "search") => Some(s.id == "ci-runners"),
+            _ => None,
+        }
+    } else {
+        let k = all_services().position(|x| x.id == s.id).unwrap_or(0);
+        (index % 2 == 1).then_some(k % 2 == 0)
+    }
+}
+
+/// SLI files for the complete months the plan names: each day's figure
+/// is what the incidents imply, less a little background error the
+/// engine sees and incidents do not (4 decimals, exact); the month is the
+/// mean of its days, cut to 4 decimals. From its own PRNG stream.
+fn gen_sli(
+    seed: u64,
+    months: &[(i32, u32)],
+    now: Ts,
+    story: bool,
+    incidents: &[Incident],
+    windows: &[Window],
+) -> Vec<model::SliMonth> {
+    let mut rng = Rng::new(seed ^ 0x0073_6C69);
+    let mut out = Vec::new();
+    for (index, &(y, m)) in months.iter().enumerate() {
+        let ms = month_start(y, m);
+        let (ny, nm) = add_months(y, m, 1);
+        let me = month_start(ny, nm);
+        if me > now {
+            continue; // only complete months: `daily` covers every day
+        }
+        let in_month: Vec<&Incident> = incidents
+            .iter()
+            .filter(|i| i.started < me && i.mitigated.or(i.resolved).is_none_or(|e| e > ms))
+            .collect();
+        let mws: Vec<&Window> = windows
+            .iter()
+            .filter(|w| w.start < me && w.end > ms)
+            .collect();
+        let mut services = Vec::new();
+        for s in all_services() {
+            let Some(with_daily) = sli_plan(story, index, (y, m), s) else {
+                continue;
+            };
+            let days = days_in_month(y, m);
+            // Units of 0.0001 %: 100 % is 1,000,000.
+            let daily: Vec<i64> = (0..days)
+                .map(|d| {
+                    let a = ms + Duration::days(d);
+                    let down = half_seconds_down(s.id, a, a + Duration::days(1), &in_month, &mws);
+                    let up = (2 * 86_400 - down) * 1_000_000 / (2 * 86_400);
+                    let noise = if rng.chance(0.3) { rng.range(1, 40) } else { 0 };
+                    (up - noise).max(0)
+                })
+                .collect();
+            let month_units = daily.iter().sum::<i64>() / days;
+            let pct = |u: i64| opsbook::data::Percent::from_units(u, 4).expect("0..=100 %");
+            services.push(model::SliService {
+                id: id(s.id),
+                availability: pct(month_units),
+                daily: with_daily.then(|| daily.iter().map(|&u| pct(u)).collect()),
+            });
+        }
+        if !services.is_empty() {
+            services.sort_by(|a, b| a.id.cmp(&b.id));
+            out.push(model::SliMonth {
+                month: opsbook::data::Month::new(y, m).expect("a real month"),
+                services,
+                origin: model::Origin::default(),
+            });
+        }
+    }
+    out
 }
 
 fn die(p: &Path, e: std::io::Error) -> ! {
@@ -4462,7 +4954,7 @@ fn stats(incidents: &[Incident], windows: &[Window], months: &[(i32, u32)], now:
         let mut num = 0.0;
         let mut den = 0.0;
         let mut per = String::new();
-        for s in SERVICES.iter().filter(|s| s.weight > 0) {
+        for s in all_services().filter(|s| s.weight > 0) {
             let mut w = vec![0.0f64; t_min];
             for inc in incidents.iter().filter(|i| i.services.contains(&s.id)) {
                 let wt = match inc.impact {

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use opsbook::data::{self, ActionStatus, Dataset, Impact, Severity, Status};
+use opsbook::data::{
+    self, ActionStatus, Dataset, Impact, Month, Percent, Severity, Status, Urgency,
+};
 use opsbook::diag::{Diagnostic, Diagnostics};
 use tempfile::TempDir;
 
@@ -170,6 +172,14 @@ fn help(d: &Diagnostic) -> &str {
     d.help.as_deref().unwrap_or_default()
 }
 
+fn month(s: &str) -> Month {
+    Month::parse(s).unwrap_or_else(|| panic!("{s}"))
+}
+
+fn pct(s: &str) -> Percent {
+    Percent::parse(s).unwrap_or_else(|| panic!("{s}"))
+}
+
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
@@ -212,7 +222,7 @@ impact: degraded
             "windows:\n  - id: pg16-upgrade\n    title: Rehearsal\n    services: [api]\n    \
              start: 2026-09-30T23:00:00Z\n    end: 2026-10-01T01:00:00Z\n",
         ),
-        // Not read yet, and accepted.
+        // Empty months are valid.
         ("data/sli/2026-10.yaml", "month: 2026-10\nservices: {}\n"),
         ("data/pages/2026-10.yaml", "month: 2026-10\npages: []\n"),
         ("data/incidents/.gitkeep", ""),
@@ -224,7 +234,7 @@ impact: degraded
     let web = &ds.services[2];
     assert_eq!(
         (web.name.as_str(), web.weight, web.target),
-        ("Web", 5, 99.95)
+        ("Web", 5, pct("99.95"))
     );
     assert_eq!(web.description.as_deref(), Some("The GitLab web interface"));
     assert_eq!(ds.services[1].team.as_deref(), Some("Gitaly"));
@@ -293,8 +303,8 @@ impact: degraded
 #[test]
 fn percentages_are_written_as_humans_write_them() {
     let (ds, _) = load_ok(&[("data/services.yaml", SERVICES)]);
-    assert_eq!(ds.services[0].target, 99.95);
-    assert_eq!(ds.services[1].target, 99.9);
+    assert_eq!(ds.services[0].target, pct("99.95"));
+    assert_eq!(ds.services[1].target, pct("99.9"));
 }
 
 #[test]
@@ -723,7 +733,9 @@ fn target_is_a_percentage_up_to_100() {
         let d = with_services(&text);
         let e = expect(
             &d,
-            &format!("`target` must be a percentage in (0, 100], not `{bad}`"),
+            &format!(
+                "`target` must be a percentage in (0, 100] with at most 12 decimals, not `{bad}`"
+            ),
             "data/services.yaml",
             6,
             13,
@@ -744,7 +756,7 @@ fn target_is_a_percentage_up_to_100() {
         .replacen("target: 99.95", "target: 100", 1)
         .replacen("target: 99.9\n", "target: 0.999\n", 1);
     let (ds, diags) = load_ok(&[("data/services.yaml", &text)]);
-    assert_eq!(ds.services[0].target, 100.0);
+    assert_eq!(ds.services[0].target, Percent::HUNDRED);
     assert_eq!(diags.warning_count(), 1, "{diags}");
     expect(
         &diags,
@@ -932,6 +944,499 @@ fn windows_are_sorted_by_start_then_id() {
         8,
         5,
     );
+}
+
+// ---------------------------------------------------------------------------
+// SLI files
+
+/// `data/sli/2026-02.yaml`, a 28-day month; line numbers in the comments.
+fn sli_text() -> String {
+    let daily: Vec<&str> = (1..=28)
+        .map(|d| if d == 9 { "99.3" } else { "100" })
+        .collect();
+    format!(
+        "\
+month: 2026-02
+services:
+  api:
+    availability: 99.9621
+  web:
+    availability: 99.975
+    daily: [{}]
+",
+        daily.join(", ")
+    )
+}
+const SLI_FILE: &str = "data/sli/2026-02.yaml";
+
+#[track_caller]
+fn with_sli(text: &str) -> Diagnostics {
+    load_err(&[("data/services.yaml", SERVICES), (SLI_FILE, text)])
+}
+
+#[test]
+fn sli_file_loads_exact_percentages() {
+    let (ds, diags) = load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (SLI_FILE, &sli_text()),
+        (
+            "data/sli/2025-12.yaml",
+            "schema: 1\nmonth: 2025-12\nservices:\n  git:\n    availability: 100\n",
+        ),
+    ]);
+    assert!(diags.is_empty(), "{diags}");
+    let months: Vec<String> = ds.sli.iter().map(|m| m.month.to_string()).collect();
+    assert_eq!(months, ["2025-12", "2026-02"], "sorted by month");
+    let feb = ds.sli_month(month("2026-02")).unwrap();
+    assert_eq!(feb.origin.file, Path::new(SLI_FILE));
+    let ids: Vec<&str> = feb.services.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["api", "web"]);
+    assert_eq!(feb.services[0].availability, pct("99.9621"));
+    assert_eq!(feb.services[0].daily, None);
+    let daily = feb.services[1].daily.as_ref().unwrap();
+    assert_eq!(daily.len(), 28);
+    assert_eq!(daily[8], pct("99.3"));
+    assert_eq!(daily[0], Percent::HUNDRED);
+    // Exact, not a float: 99.975 is exactly 99.975.
+    assert_eq!(feb.services[1].availability.fraction(), (99975, 100000));
+    // SLI figures never move "as of".
+    assert_eq!(ds.latest_instant(), None);
+}
+
+#[test]
+fn sli_month_matches_the_file_name() {
+    let d = with_sli(&sli_text().replace("month: 2026-02", "month: 2026-03"));
+    let e = expect(
+        &d,
+        "`month: 2026-03` but the file is 2026-02.yaml",
+        SLI_FILE,
+        1,
+        8,
+    );
+    assert!(help(e).contains("write `month: 2026-02`"), "{e}");
+    let d = with_sli(&sli_text().replace("month: 2026-02", "month: February"));
+    expect(
+        &d,
+        "`month` must be a month YYYY-MM, not `February`",
+        SLI_FILE,
+        1,
+        8,
+    );
+    let d = with_sli(&sli_text().replace("month: 2026-02\n", ""));
+    expect(&d, "SLI file without `month`", SLI_FILE, 1, 1);
+}
+
+#[test]
+fn sli_unknown_keys_suggest_the_known_one() {
+    let d = with_sli(&sli_text().replace("    availability: 99.9621", "    availabilty: 99.9621"));
+    let e = expect(&d, "unknown key `availabilty`", SLI_FILE, 4, 5);
+    assert!(help(e).contains("did you mean `availability`?"), "{e}");
+    expect(&d, "SLI service without `availability`", SLI_FILE, 4, 5);
+    let d = with_sli(&format!("{}note: x\n", sli_text()));
+    let e = expect(&d, "unknown key `note`", SLI_FILE, 8, 1);
+    assert!(
+        help(e).contains("known keys here: schema, month, services"),
+        "{e}"
+    );
+}
+
+#[test]
+fn sli_services_are_known_unique_and_sorted() {
+    let d = with_sli(&sli_text().replace("  api:", "  dns:"));
+    let e = expect(&d, "unknown service `dns`", SLI_FILE, 3, 3);
+    assert!(help(e).contains("known services: api, git, web"), "{e}");
+    let d = with_sli(&sli_text().replace("  api:", "  zzz:"));
+    let e = expect(
+        &d,
+        "`services` are not sorted by id: `web` comes after `zzz`",
+        SLI_FILE,
+        5,
+        3,
+    );
+    assert!(help(e).contains("line 3"), "{e}");
+    let d = with_sli(&sli_text().replace("  api:", "  web:"));
+    expect(&d, "duplicate key `web`", SLI_FILE, 5, 3);
+    let d = with_sli(&sli_text().replace("  api:", "  Api:"));
+    expect(
+        &d,
+        "`services` must match [a-z0-9][a-z0-9-]*, not `Api`",
+        SLI_FILE,
+        3,
+        3,
+    );
+    let d = with_sli("month: 2026-02\nservices: [web]\n");
+    expect(
+        &d,
+        "`services` must be a mapping of service ids, not a list",
+        SLI_FILE,
+        2,
+        11,
+    );
+}
+
+#[test]
+fn sli_availability_is_an_exact_percentage() {
+    for (bad, message) in [
+        (
+            "100.5",
+            "`availability` must be a percentage from 0 to 100 with at most 12 decimals, not `100.5`",
+        ),
+        ("-1", "not `-1`"),
+        (
+            "99.9621%",
+            "`availability` is written without `%`: `99.9621%`",
+        ),
+        ("99.9999999999999", "not `99.9999999999999`"),
+        ("0.9e2", "not `0.9e2`"),
+    ] {
+        let d = with_sli(&sli_text().replace("99.9621", bad));
+        let e = expect(&d, message, SLI_FILE, 4, 19);
+        assert!(help(e).contains("without `%`"), "{e}");
+    }
+    // 12 decimals and 0 are fine.
+    load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (
+            SLI_FILE,
+            &sli_text()
+                .replace("99.9621", "99.962134789123")
+                .replace("99.975", "0"),
+        ),
+    ]);
+}
+
+#[test]
+fn sli_daily_has_one_value_per_day() {
+    // 28 days in February 2026: 27 or 29 values are wrong; 29 is right in 2024.
+    let text = sli_text();
+    let d = with_sli(&text.replacen("100, ", "", 1));
+    let e = expect(
+        &d,
+        "`daily` has 27 values but 2026-02 has 28 days",
+        SLI_FILE,
+        7,
+        12,
+    );
+    assert!(help(e).contains("one value per day"), "{e}");
+    let d = with_sli(&text.replacen("100, ", "100, 100, ", 1));
+    expect(
+        &d,
+        "`daily` has 29 values but 2026-02 has 28 days",
+        SLI_FILE,
+        7,
+        12,
+    );
+    load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (
+            "data/sli/2024-02.yaml",
+            &text
+                .replace("2026-02", "2024-02")
+                .replacen("100, ", "100, 100, ", 1),
+        ),
+    ]);
+    let d = with_sli(&text.replacen("100, ", "101, ", 1));
+    expect(&d, "not `101`", SLI_FILE, 7, 13);
+    let d = with_sli(&text.replacen("100, ", "~, ", 1));
+    expect(&d, "the `daily` value of day 1 is missing", SLI_FILE, 7, 13);
+    let d = with_sli(&text.replace("daily: [", "daily: 100 #["));
+    expect(
+        &d,
+        "`daily` must be a list, not a single value",
+        SLI_FILE,
+        7,
+        12,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Pages files
+
+/// `data/pages/2026-10.yaml`; line numbers in the comments.
+const PAGES: &str = "\
+month: 2026-10
+pages:
+  - id: PT4KHLK
+    title: \"HighErrorRate: web 5xx ratio above SLO\"
+    service: web
+    urgency: high
+    created_at: 2026-10-06T21:30:42Z
+    acknowledged_at: 2026-10-06T21:32:52Z
+    resolved_at: 2026-10-06T21:38:23Z
+    escalation_policy: Production on-call
+  - id: pt4khlm
+    title: \"DiskSpaceLow: file-07 /var/opt above 90%\"
+    service: git
+    urgency: low
+    created_at: 2026-10-07T03:00:00Z
+";
+const PAGES_FILE: &str = "data/pages/2026-10.yaml";
+
+#[track_caller]
+fn with_pages(text: &str) -> Diagnostics {
+    load_err(&[("data/services.yaml", SERVICES), (PAGES_FILE, text)])
+}
+
+#[test]
+fn pages_file_loads_into_the_model() {
+    let (ds, diags) = load_ok(&[("data/services.yaml", SERVICES), (PAGES_FILE, PAGES)]);
+    assert!(diags.is_empty(), "{diags}");
+    let oct = ds.pages_month(month("2026-10")).unwrap();
+    assert_eq!(oct.origin.file, Path::new(PAGES_FILE));
+    assert_eq!(oct.pages.len(), 2);
+    let p = &oct.pages[0];
+    assert_eq!(p.id, "PT4KHLK", "the upstream id keeps its case");
+    assert_eq!(p.title, "HighErrorRate: web 5xx ratio above SLO");
+    assert_eq!((p.service.as_str(), p.urgency), ("web", Urgency::High));
+    assert_eq!(p.acknowledged_at, Some(utc("2026-10-06T21:32:52Z")));
+    assert_eq!(p.escalation_policy.as_deref(), Some("Production on-call"));
+    let q = &oct.pages[1];
+    assert_eq!((q.id.as_str(), q.urgency), ("pt4khlm", Urgency::Low));
+    assert_eq!(
+        (q.acknowledged_at, q.resolved_at, &q.escalation_policy),
+        (None, None, &None)
+    );
+    // The latest page time is a candidate for "as of".
+    assert_eq!(ds.latest_instant(), Some(utc("2026-10-07T03:00:00Z")));
+}
+
+#[test]
+fn page_created_at_is_in_the_files_month() {
+    let d = with_pages(&PAGES.replace(
+        "created_at: 2026-10-07T03:00:00Z",
+        "created_at: 2026-11-01T00:00:00Z",
+    ));
+    let e = expect(
+        &d,
+        "`created_at` is in 2026-11 (UTC) but the file is 2026-10.yaml",
+        PAGES_FILE,
+        15,
+        17,
+    );
+    assert!(help(e).contains("data/pages/2026-11.yaml"), "{e}");
+    // An offset that puts it in October, UTC, is fine.
+    load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (
+            PAGES_FILE,
+            &PAGES.replace(
+                "created_at: 2026-10-07T03:00:00Z",
+                "created_at: 2026-11-01T00:30:00+01:00",
+            ),
+        ),
+    ]);
+    let d = with_pages(&PAGES.replace("month: 2026-10", "month: 2026-09"));
+    expect(
+        &d,
+        "`month: 2026-09` but the file is 2026-10.yaml",
+        PAGES_FILE,
+        1,
+        8,
+    );
+}
+
+#[test]
+fn page_times_run_in_order() {
+    let d = with_pages(&PAGES.replace(
+        "acknowledged_at: 2026-10-06T21:32:52Z",
+        "acknowledged_at: 2026-10-06T21:30:00Z",
+    ));
+    let e = expect(
+        &d,
+        "`acknowledged_at` is before `created_at`",
+        PAGES_FILE,
+        8,
+        22,
+    );
+    assert!(
+        help(e).contains("created_at ≤ acknowledged_at ≤ resolved_at"),
+        "{e}"
+    );
+    assert!(help(e).contains("(line 7)"), "{e}");
+    let d = with_pages(&PAGES.replace(
+        "resolved_at: 2026-10-06T21:38:23Z",
+        "resolved_at: 2026-10-06T21:31:00Z",
+    ));
+    expect(
+        &d,
+        "`resolved_at` is before `acknowledged_at`",
+        PAGES_FILE,
+        9,
+        18,
+    );
+    // Without acknowledged_at, resolved_at is still checked against created_at.
+    let d = with_pages(
+        &PAGES
+            .replace("    acknowledged_at: 2026-10-06T21:32:52Z\n", "")
+            .replace(
+                "resolved_at: 2026-10-06T21:38:23Z",
+                "resolved_at: 2026-10-06T20:00:00Z",
+            ),
+    );
+    expect(
+        &d,
+        "`resolved_at` is before `created_at`",
+        PAGES_FILE,
+        8,
+        18,
+    );
+    let d = with_pages(&PAGES.replace(
+        "created_at: 2026-10-07T03:00:00Z",
+        "created_at: 2026-10-07T03:00:00",
+    ));
+    expect(&d, "`created_at` has no UTC offset", PAGES_FILE, 15, 17);
+}
+
+#[test]
+fn page_urgency_service_and_id() {
+    let d = with_pages(&PAGES.replace("urgency: low", "urgency: medium"));
+    let e = expect(
+        &d,
+        "`urgency` must be one of high, low, not `medium`",
+        PAGES_FILE,
+        14,
+        14,
+    );
+    assert!(help(e).contains("`high`"), "{e}");
+    let d = with_pages(&PAGES.replace("service: git", "service: dns"));
+    expect(&d, "unknown service `dns`", PAGES_FILE, 13, 14);
+    let d = with_pages(&PAGES.replace("id: pt4khlm", "id: pt-4khlm"));
+    let e = expect(
+        &d,
+        "a page `id` must match [A-Za-z0-9]+, not `pt-4khlm`",
+        PAGES_FILE,
+        11,
+        9,
+    );
+    assert!(help(e).contains("PT4KHLK"), "{e}");
+    let d = with_pages(&PAGES.replace(
+        "    title: \"DiskSpaceLow: file-07 /var/opt above 90%\"\n",
+        "",
+    ));
+    expect(&d, "page without `title`", PAGES_FILE, 11, 5);
+}
+
+#[test]
+fn page_unknown_key_suggests_the_known_one() {
+    let d = with_pages(&PAGES.replace("acknowledged_at:", "acknowleged_at:"));
+    let e = expect(&d, "unknown key `acknowleged_at`", PAGES_FILE, 8, 5);
+    assert!(help(e).contains("did you mean `acknowledged_at`?"), "{e}");
+}
+
+#[test]
+fn page_ids_are_unique_within_and_across_months() {
+    let d = with_pages(&PAGES.replace("id: pt4khlm", "id: PT4KHLK"));
+    let e = expect(
+        &d,
+        "duplicate page id `PT4KHLK` in 2026-10",
+        PAGES_FILE,
+        11,
+        9,
+    );
+    assert!(help(e).contains("line 3"), "{e}");
+    // Ids keep their case: these are two pages.
+    load_ok(&[
+        ("data/services.yaml", SERVICES),
+        (PAGES_FILE, &PAGES.replace("id: pt4khlm", "id: pt4khlk")),
+    ]);
+
+    let september = "\
+month: 2026-09
+pages:
+  - id: PT4KHLK
+    title: Earlier page
+    service: api
+    urgency: low
+    created_at: 2026-09-30T23:59:59Z
+";
+    let loaded = data::load(
+        site(&[
+            ("data/services.yaml", SERVICES),
+            (PAGES_FILE, PAGES),
+            ("data/pages/2026-09.yaml", september),
+        ])
+        .path(),
+    );
+    let d = &loaded.diagnostics;
+    let e = expect(d, "page `PT4KHLK` is also in 2026-09", PAGES_FILE, 3, 9);
+    assert_eq!(e.labels[0].0.file, Path::new("data/pages/2026-09.yaml"));
+    assert_eq!(e.labels[0].0.line, 3);
+    assert!(help(e).contains("used once across all months"), "{e}");
+    assert!(loaded.dataset.pages.is_empty(), "both months are in error");
+}
+
+#[test]
+fn pages_are_sorted_by_created_at_then_id() {
+    let d = with_pages(&PAGES.replace(
+        "created_at: 2026-10-07T03:00:00Z",
+        "created_at: 2026-10-01T03:00:00Z",
+    ));
+    let e = expect(
+        &d,
+        "`pages` are not sorted by `created_at`, then `id`: `pt4khlm` comes after `PT4KHLK`",
+        PAGES_FILE,
+        11,
+        5,
+    );
+    assert!(help(e).contains("line 3"), "{e}");
+    // Same instant: by id (uppercase sorts first).
+    let same = PAGES.replace(
+        "created_at: 2026-10-07T03:00:00Z",
+        "created_at: 2026-10-06T21:30:42Z",
+    );
+    load_ok(&[("data/services.yaml", SERVICES), (PAGES_FILE, &same)]);
+    let d = with_pages(&same.replace("id: pt4khlm", "id: PA"));
+    expect(&d, "`PA` comes after `PT4KHLK`", PAGES_FILE, 11, 5);
+}
+
+#[test]
+fn every_mistake_of_one_pages_file_is_reported() {
+    let text = PAGES
+        .replace("month: 2026-10", "month: 2026-9")
+        .replace("id: PT4KHLK", "id: PT4-KHLK")
+        .replace("service: web", "service: dns")
+        .replace("urgency: high", "urgency: urgent")
+        .replace(
+            "acknowledged_at: 2026-10-06T21:32:52Z",
+            "acknowledged_at: yesterday",
+        )
+        .replace("escalation_policy:", "escalation:")
+        .replace(
+            "created_at: 2026-10-07T03:00:00Z",
+            "created_at: 2026-12-07T03:00:00Z",
+        );
+    let d = with_pages(&text);
+    for needle in [
+        "`month` must be a month",
+        "a page `id` must match",
+        "unknown service `dns`",
+        "`urgency` must be one of",
+        "`acknowledged_at` is not an RFC 3339 time",
+        "unknown key `escalation`",
+        "`created_at` is in 2026-12",
+    ] {
+        assert!(
+            d.iter().any(|e| e.message.contains(needle)),
+            "{needle} missing:\n{d}"
+        );
+    }
+    assert_eq!(d.error_count(), 7, "{d}");
+}
+
+#[test]
+fn sli_and_pages_files_are_written_back_byte_for_byte() {
+    let services = SERVICES.replace("schema: 1\n", "");
+    let sli = sli_text()
+        .replace("2026-02", "2026-10")
+        .replacen("100, ", "100, 100, 100, 100, ", 1);
+    let dir = site(&[
+        ("data/services.yaml", &services),
+        (PAGES_FILE, PAGES),
+        ("data/pages/2026-09.yaml", "month: 2026-09\npages: []\n"),
+        ("data/sli/2026-10.yaml", &sli),
+        ("data/sli/2026-09.yaml", "month: 2026-09\nservices: {}\n"),
+    ]);
+    assert_load_write_same_bytes(dir.path());
 }
 
 // ---------------------------------------------------------------------------
@@ -1160,6 +1665,12 @@ fn without_origins(mut ds: Dataset) -> Dataset {
     for w in &mut ds.maintenance {
         w.origin = Default::default();
     }
+    for m in &mut ds.sli {
+        m.origin = Default::default();
+    }
+    for m in &mut ds.pages {
+        m.origin = Default::default();
+    }
     ds
 }
 
@@ -1167,6 +1678,8 @@ fn without_origins(mut ds: Dataset) -> Dataset {
 fn assert_same_data(a: &Dataset, b: &Dataset) {
     assert_eq!(a.services, b.services);
     assert_eq!(a.maintenance, b.maintenance);
+    assert_eq!(a.sli, b.sli);
+    assert_eq!(a.pages, b.pages);
     assert_eq!(a.incidents.len(), b.incidents.len());
     for (x, y) in a.incidents.iter().zip(&b.incidents) {
         assert_eq!(x, y);
@@ -1352,7 +1865,10 @@ fn id(s: &str) -> opsbook::data::Id {
 
 /// A valid dataset whose texts are the nasty strings.
 fn nasty_dataset() -> Dataset {
-    use opsbook::data::{CorrectiveAction, Incident, MaintenanceWindow, Service, TimelineEntry};
+    use opsbook::data::{
+        CorrectiveAction, Incident, MaintenanceWindow, Page, PagesMonth, Service, SliMonth,
+        SliService, TimelineEntry,
+    };
     // Required texts may not be blank; optional blank texts read as absent.
     let texts: Vec<&str> = NASTY
         .iter()
@@ -1364,7 +1880,7 @@ fn nasty_dataset() -> Dataset {
             id: id("17054"),
             name: "yes".into(),
             weight: 0,
-            target: 99.5,
+            target: pct("99.5"),
             team: Some("a: b".into()),
             description: Some("multi\n\nline *markdown*\n".into()),
             origin: Default::default(),
@@ -1373,7 +1889,7 @@ fn nasty_dataset() -> Dataset {
             id: id("web"),
             name: "Web # main".into(),
             weight: 5,
-            target: 100.0,
+            target: Percent::HUNDRED,
             team: None,
             description: None,
             origin: Default::default(),
@@ -1435,10 +1951,79 @@ fn nasty_dataset() -> Dataset {
             origin: Default::default(),
         })
         .collect();
+    let pages = vec![PagesMonth {
+        month: month("2026-10"),
+        pages: texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| {
+                let created =
+                    time("2026-10-01T00:00:00Z") + chrono::Duration::minutes(n as i64 * 97);
+                Page {
+                    // Upper, lower and digit-only ids (the last reads as a number).
+                    id: match n % 3 {
+                        0 => format!("PT{n}KHLK"),
+                        1 => format!("pt{n}x"),
+                        _ => format!("{}", 1000 + n),
+                    },
+                    title: t.to_string(),
+                    service: if n % 2 == 0 { id("web") } else { id("17054") },
+                    urgency: if n % 2 == 0 {
+                        Urgency::High
+                    } else {
+                        Urgency::Low
+                    },
+                    created_at: created,
+                    acknowledged_at: (n % 4 != 0).then(|| created + chrono::Duration::seconds(130)),
+                    resolved_at: (n % 5 != 0)
+                        .then(|| created + chrono::Duration::seconds(n as i64 * 11 + 200)),
+                    escalation_policy: (n % 3 == 0).then(|| t.to_string()),
+                }
+            })
+            .collect(),
+        origin: Default::default(),
+    }];
+    let daily = |m: Month| -> Vec<Percent> {
+        (0..m.days())
+            .map(|d| {
+                Percent::from_units(100 * 10i64.pow(12) - i64::from(d) * 37_000_000_001, 12)
+                    .unwrap()
+            })
+            .collect()
+    };
+    let sli = vec![
+        SliMonth {
+            month: month("2024-02"),
+            services: vec![SliService {
+                id: id("17054"),
+                availability: pct("99.962134789123"),
+                daily: Some(daily(month("2024-02"))),
+            }],
+            origin: Default::default(),
+        },
+        SliMonth {
+            month: month("2026-02"),
+            services: vec![
+                SliService {
+                    id: id("17054"),
+                    availability: Percent::ZERO,
+                    daily: Some(daily(month("2026-02"))),
+                },
+                SliService {
+                    id: id("web"),
+                    availability: Percent::HUNDRED,
+                    daily: None,
+                },
+            ],
+            origin: Default::default(),
+        },
+    ];
     Dataset {
         services,
         incidents,
         maintenance,
+        sli,
+        pages,
         ..Dataset::default()
     }
 }

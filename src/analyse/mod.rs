@@ -136,7 +136,7 @@ mod tests {
                 id: Id::parse("api").unwrap(),
                 name: "API".into(),
                 weight: 1,
-                target: 99.9,
+                target: crate::data::Percent::parse("99.9").unwrap(),
                 team: None,
                 description: None,
                 origin: Origin::default(),

@@ -3,16 +3,17 @@
 //!
 //! Where a file lives says what it holds (`classify`). Monthly snapshot
 //! folders are a table (`MONTHLY`): a kind of snapshot is added by giving its
-//! folder a checker; until then its files are accepted and ignored.
+//! folder a checker.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::model::{Dataset, Id, MaintenanceWindow};
+use super::model::{Dataset, Id, MaintenanceWindow, SliMonth};
+use super::month::Month;
 use super::validate::{
-    self, Check, CheckedIncident, IncidentPath, KnownServices, ServicesFile, YearMonth,
+    self, Check, CheckedIncident, CheckedPages, IncidentPath, KnownServices, ServicesFile,
 };
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
@@ -31,7 +32,7 @@ struct Monthly {
     check: Option<CheckMonthly>,
 }
 
-type CheckMonthly = fn(&mut Check, YearMonth, Option<&KnownServices>) -> Parsed;
+type CheckMonthly = fn(&mut Check, Month, Option<&KnownServices>) -> Parsed;
 
 static MONTHLY: [Monthly; 3] = [
     Monthly {
@@ -42,17 +43,25 @@ static MONTHLY: [Monthly; 3] = [
     Monthly {
         name: "sli",
         holds: "availability measured by the metrics engine",
-        check: None,
+        check: Some(check_sli),
     },
     Monthly {
         name: "pages",
         holds: "pages from the paging system",
-        check: None,
+        check: Some(check_pages),
     },
 ];
 
-fn check_maintenance(ck: &mut Check, month: YearMonth, known: Option<&KnownServices>) -> Parsed {
+fn check_maintenance(ck: &mut Check, month: Month, known: Option<&KnownServices>) -> Parsed {
     Parsed::Maintenance(validate::maintenance_file(ck, month, known))
+}
+
+fn check_sli(ck: &mut Check, month: Month, known: Option<&KnownServices>) -> Parsed {
+    validate::sli_file(ck, month, known).map_or(Parsed::Nothing, Parsed::Sli)
+}
+
+fn check_pages(ck: &mut Check, month: Month, known: Option<&KnownServices>) -> Parsed {
+    validate::pages_file(ck, month, known).map_or(Parsed::Nothing, |p| Parsed::Pages(Box::new(p)))
 }
 
 /// What a file under `data/` is, by its place.
@@ -64,7 +73,7 @@ enum Kind {
     },
     Monthly {
         folder: &'static Monthly,
-        month: YearMonth,
+        month: Month,
     },
 }
 
@@ -79,6 +88,8 @@ enum Parsed {
     Nothing,
     Incident(Box<CheckedIncident>),
     Maintenance(Vec<MaintenanceWindow>),
+    Sli(SliMonth),
+    Pages(Box<CheckedPages>),
 }
 
 /// What `load` found: everything that could be loaded, and every problem.
@@ -163,14 +174,25 @@ pub fn load(root: &Path) -> Loaded {
         ..Dataset::default()
     };
     let mut checked = Vec::new();
+    let mut pages = Vec::new();
     for (parsed, d) in results {
         diags.extend(d);
         match parsed {
             Parsed::Nothing => {}
             Parsed::Incident(i) => checked.push(*i),
             Parsed::Maintenance(w) => dataset.maintenance.extend(w),
+            Parsed::Sli(m) => dataset.sli.push(m),
+            Parsed::Pages(p) => pages.push(*p),
         }
     }
+    // A month with a page id used in another month is in error as a whole.
+    let (duplicates, months) = duplicate_pages(&pages);
+    diags.extend(duplicates);
+    dataset.pages = pages
+        .into_iter()
+        .map(|p| p.month)
+        .filter(|m| !months.contains(&m.month))
+        .collect();
     let (duplicates, duplicated) = duplicate_incidents(&checked);
     diags.extend(duplicates);
     // Both files of a duplicated id are in error: neither is kept.
@@ -185,6 +207,16 @@ pub fn load(root: &Path) -> Loaded {
     let resolves = |ids: &[Id]| ids.iter().all(|id| known.contains(id));
     dataset.incidents.retain(|i| resolves(&i.services));
     dataset.maintenance.retain(|w| resolves(&w.services));
+    dataset
+        .sli
+        .retain(|m| m.services.iter().all(|s| known.contains(&s.id)));
+    dataset
+        .pages
+        .retain(|m| m.pages.iter().all(|p| known.contains(&p.service)));
+    // One file per month (the file name is the month): sorting by month is
+    // a total order.
+    dataset.sli.sort_by_key(|m| m.month);
+    dataset.pages.sort_by_key(|m| m.month);
     dataset
         .incidents
         .sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
@@ -289,6 +321,45 @@ fn duplicate_incidents(checked: &[CheckedIncident]) -> (Vec<Diagnostic>, BTreeSe
         }
     }
     (out, ids)
+}
+
+/// The same page id in two months: the later use is an error naming the
+/// first. Returns the errors and the months concerned.
+fn duplicate_pages(checked: &[CheckedPages]) -> (Vec<Diagnostic>, BTreeSet<Month>) {
+    // (month, file, page index) of each use of an id.
+    let mut by_id: BTreeMap<&str, Vec<(Month, usize, usize)>> = BTreeMap::new();
+    for (f, c) in checked.iter().enumerate() {
+        for (i, page) in c.month.pages.iter().enumerate() {
+            by_id
+                .entry(page.id.as_str())
+                .or_default()
+                .push((c.month.month, f, i));
+        }
+    }
+    let mut out = Vec::new();
+    let mut months = BTreeSet::new();
+    for (id, mut uses) in by_id {
+        if uses.len() < 2 {
+            continue;
+        }
+        uses.sort_unstable();
+        let (first_month, ff, fi) = uses[0];
+        let first = checked[ff].id_location(fi);
+        months.insert(first_month);
+        for &(month, f, i) in &uses[1..] {
+            months.insert(month);
+            out.push(
+                Diagnostic::error(format!("page `{id}` is also in {first_month}"))
+                    .at(checked[f].id_location(i))
+                    .label(first.clone(), "first used here")
+                    .help(format!(
+                        "a page id is used once across all months: a page is filed in the \
+                         month it was created; remove it from {month} or from {first_month}"
+                    )),
+            );
+        }
+    }
+    (out, months)
 }
 
 // ---------------------------------------------------------------------------
@@ -422,7 +493,7 @@ fn classify(parts: &[&str], is_dir: bool) -> Result<Option<Kind>, String> {
                 .iter()
                 .find(|m| m.name == *dir)
                 .expect("only known folders are entered");
-            match name.strip_suffix(".yaml").and_then(YearMonth::parse) {
+            match name.strip_suffix(".yaml").and_then(Month::parse) {
                 Some(month) => Ok(Some(Kind::Monthly { folder, month })),
                 None => Err(yml_hint(name).unwrap_or_else(|| monthly_help(folder))),
             }

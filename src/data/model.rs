@@ -1,5 +1,6 @@
-//! The data model: typed snapshots of services, incidents and maintenance
-//! windows, as loaded and validated from `data/` (see docs/data-format.md).
+//! The data model: typed snapshots of services, incidents, maintenance
+//! windows, measured availability (SLI) and pages, as loaded and validated
+//! from `data/` (see docs/data-format.md).
 //!
 //! Invalid states are unrepresentable where the type system allows it: ids
 //! are checked `Id`s, severities and statuses are enums, times are UTC.
@@ -9,6 +10,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+
+use super::month::Month;
+use super::percent::Percent;
 
 /// An id: lowercase `[a-z0-9][a-z0-9-]*`. Safe as a path segment and a URL
 /// segment by construction.
@@ -141,8 +145,8 @@ pub struct Service {
     pub name: String,
     /// Weight in the platform figure; 0 = not counted.
     pub weight: u32,
-    /// Monthly availability target, percent (99.95 means 99.95 %).
-    pub target: f64,
+    /// Monthly availability target, percent (99.95 means 99.95 %), exact.
+    pub target: Percent,
     pub team: Option<String>,
     /// Markdown.
     pub description: Option<String>,
@@ -239,6 +243,69 @@ pub struct MaintenanceWindow {
     pub origin: Origin,
 }
 
+/// One month of `data/sli/YYYY-MM.yaml`: availability as the metrics
+/// engine measured it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliMonth {
+    pub month: Month,
+    /// Sorted by id; each id once, each in services.yaml.
+    pub services: Vec<SliService>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliService {
+    pub id: Id,
+    /// Over the whole month, exactly as written.
+    pub availability: Percent,
+    /// One value per day of the month, in order, when the engine gave them.
+    pub daily: Option<Vec<Percent>>,
+}
+
+/// A page's urgency in the paging system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    High,
+    Low,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::High => "high",
+            Urgency::Low => "low",
+        }
+    }
+}
+
+/// One month of `data/pages/YYYY-MM.yaml`: the pages created that month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagesMonth {
+    pub month: Month,
+    /// Sorted by `created_at`, then id.
+    pub pages: Vec<Page>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The paging system's id, `[A-Za-z0-9]+` (PagerDuty's `PT4KHLK`);
+    /// unique across all months. Not an `Id`: upstream ids keep their case.
+    pub id: String,
+    /// The alert's title. Untrusted: it can name hosts or customers.
+    pub title: String,
+    pub service: Id,
+    pub urgency: Urgency,
+    /// In the file's month.
+    pub created_at: DateTime<Utc>,
+    /// Not before `created_at`.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Not before `created_at` nor `acknowledged_at`.
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub escalation_policy: Option<String>,
+}
+
 /// Everything under `data/`, validated.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -250,6 +317,10 @@ pub struct Dataset {
     pub maintenance: Vec<MaintenanceWindow>,
     /// `data/imported-availability.yaml`, sorted by month.
     pub imported: Vec<super::ImportedMonth>,
+    /// Sorted by month, each month once.
+    pub sli: Vec<SliMonth>,
+    /// Sorted by month, each month once.
+    pub pages: Vec<PagesMonth>,
 }
 
 impl Dataset {
@@ -270,25 +341,46 @@ impl Dataset {
     }
 
     /// The latest instant the data records: any incident's started,
-    /// detected, mitigated or resolved time, or timeline time (confidential
-    /// incidents included: only the instant is used). A candidate for the
-    /// build's "as of"; maintenance windows (planned, often in the future)
-    /// and corrective-action due dates never move it.
+    /// detected, mitigated or resolved time, timeline time, or any page's
+    /// created, acknowledged or resolved time (confidential incidents
+    /// included: only the instant is used). A candidate for the build's "as
+    /// of"; maintenance windows (planned, often in the future),
+    /// corrective-action due dates and SLI months never move it.
     pub fn latest_instant(&self) -> Option<DateTime<Utc>> {
-        self.incidents
+        let incidents = self.incidents.iter().flat_map(|i| {
+            [
+                Some(i.started_at),
+                i.detected_at,
+                i.mitigated_at,
+                i.resolved_at,
+            ]
+            .into_iter()
+            .flatten()
+            .chain(i.timeline.iter().map(|t| t.at))
+        });
+        let pages = self
+            .pages
             .iter()
-            .flat_map(|i| {
-                [
-                    Some(i.started_at),
-                    i.detected_at,
-                    i.mitigated_at,
-                    i.resolved_at,
-                ]
-                .into_iter()
-                .flatten()
-                .chain(i.timeline.iter().map(|t| t.at))
-            })
-            .max()
+            .flat_map(|m| &m.pages)
+            .flat_map(|p| [Some(p.created_at), p.acknowledged_at, p.resolved_at])
+            .flatten();
+        incidents.chain(pages).max()
+    }
+
+    /// The SLI figures of `month`, if there is a file for it.
+    pub fn sli_month(&self, month: Month) -> Option<&SliMonth> {
+        self.sli
+            .binary_search_by(|m| m.month.cmp(&month))
+            .ok()
+            .map(|i| &self.sli[i])
+    }
+
+    /// The pages of `month`, if there is a file for it.
+    pub fn pages_month(&self, month: Month) -> Option<&PagesMonth> {
+        self.pages
+            .binary_search_by(|m| m.month.cmp(&month))
+            .ok()
+            .map(|i| &self.pages[i])
     }
 }
 
@@ -305,7 +397,7 @@ mod tests {
     }
 
     #[test]
-    fn latest_instant_of_incidents_and_timelines_only() {
+    fn latest_instant_of_incidents_timelines_and_pages_only() {
         assert_eq!(Dataset::default().latest_instant(), None);
         let mut late = incident("2", "2026-07-01T00:00:00Z");
         late.resolved_at = Some(t("2026-07-03T10:00:00Z"));
@@ -341,6 +433,25 @@ mod tests {
         secret.confidential = true;
         data.incidents.push(secret);
         assert_eq!(data.latest_instant(), Some(t("2026-07-05T00:00:00Z")));
+        // A page's times count too, its resolution included.
+        let month = Month::parse("2026-07").unwrap();
+        data.pages.push(PagesMonth {
+            month,
+            pages: vec![Page {
+                id: "PT4KHLK".into(),
+                title: "HighErrorRate".into(),
+                service: Id::parse("web").unwrap(),
+                urgency: Urgency::High,
+                created_at: t("2026-07-05T23:00:00Z"),
+                acknowledged_at: Some(t("2026-07-05T23:10:00Z")),
+                resolved_at: Some(t("2026-07-06T01:00:00Z")),
+                escalation_policy: None,
+            }],
+            origin: Origin::default(),
+        });
+        assert_eq!(data.latest_instant(), Some(t("2026-07-06T01:00:00Z")));
+        assert!(data.pages_month(month).is_some());
+        assert!(data.pages_month(month.next()).is_none());
     }
 
     #[test]

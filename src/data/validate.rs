@@ -10,8 +10,10 @@
 //! repeated keys, values of the wrong shape and every broken rule are all
 //! reported in one run.
 
+mod pages;
+mod sli;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
@@ -20,8 +22,13 @@ use super::model::{
     ActionStatus, CorrectiveAction, Id, Impact, Incident, MaintenanceWindow, Origin, Service,
     Severity, Status, TimelineEntry,
 };
+use super::month::Month;
+use super::percent::{MAX_DECIMALS, Percent};
+
 use super::yaml::{self, Entry, Node, NodeKind};
 use crate::diag::{Diagnostic, Location};
+pub(super) use pages::{CheckedPages, pages_file};
+pub(super) use sli::sli_file;
 
 /// The only `schema:` value this version reads.
 pub(super) const SCHEMA: &str = "1";
@@ -226,42 +233,6 @@ fn maintenance_file_raw<'n>(ck: &mut Check, node: &'n Node) -> Option<RawMainten
 // ---------------------------------------------------------------------------
 // Shared context.
 
-/// A calendar month (UTC), as in `data/maintenance/2026-10.yaml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct YearMonth {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl YearMonth {
-    /// Parses `YYYY-MM`.
-    pub fn parse(s: &str) -> Option<YearMonth> {
-        let (y, m) = s.split_once('-')?;
-        let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-        if y.len() != 4 || m.len() != 2 || !all_digits(y) || !all_digits(m) {
-            return None;
-        }
-        let year = y.parse().ok()?;
-        let month = m.parse().ok()?;
-        (1..=12)
-            .contains(&month)
-            .then_some(YearMonth { year, month })
-    }
-
-    fn of(t: DateTime<Utc>) -> YearMonth {
-        YearMonth {
-            year: t.year(),
-            month: t.month(),
-        }
-    }
-}
-
-impl fmt::Display for YearMonth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
 /// The service ids of `data/services.yaml`, which incidents and maintenance
 /// windows must name.
 pub(super) struct KnownServices {
@@ -335,6 +306,10 @@ pub(super) struct Check<'a> {
     file: &'a Path,
     text: &'a str,
     diags: Vec<Diagnostic>,
+    /// Byte offset of each line's start, made on first use: a month of
+    /// pages asks for the line of every record, and counting from the top
+    /// each time made that quadratic.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Check<'a> {
@@ -344,6 +319,7 @@ impl<'a> Check<'a> {
             file,
             text,
             diags: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -357,7 +333,17 @@ impl<'a> Check<'a> {
 
     /// The 1-based line of byte offset `at`, for "(line 7)" in messages.
     fn line(&self, at: &usize) -> usize {
-        self.loc(at).line
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        starts.partition_point(|&s| s <= *at)
+    }
+
+    /// The file's text, to place an offset later (`Location::at_offset`).
+    fn source_text(&self) -> &'a str {
+        self.text
     }
 
     fn origin(&self, record: &Record) -> Origin {
@@ -494,6 +480,37 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// `month:` of a monthly file (`data/sli/`, `data/pages/`): present,
+    /// `YYYY-MM`, and the month of the file's name.
+    fn file_month(&mut self, value: &Scalar, month: Month, record: &Record) -> bool {
+        let Some(v) = self.required(value, "month", record) else {
+            return false;
+        };
+        let s = v.value.trim();
+        match Month::parse(s) {
+            None => {
+                self.error(
+                    &v.at,
+                    format!("`month` must be a month YYYY-MM, not `{s}`"),
+                    format!("write the month of the file's name: `month: {month}`"),
+                );
+                false
+            }
+            Some(m) if m != month => {
+                self.error(
+                    &v.at,
+                    format!("`month: {m}` but the file is {month}.yaml"),
+                    format!(
+                        "a monthly file holds the month of its name: write `month: {month}`, \
+                         or rename the file to `{m}.yaml`"
+                    ),
+                );
+                false
+            }
+            Some(_) => true,
+        }
+    }
+
     // -- keys and values -----------------------------------------------------
 
     /// `value`, or an error at the record when the key is missing or has no
@@ -520,6 +537,25 @@ impl<'a> Check<'a> {
             }
         }
         value.as_ref()
+    }
+
+    /// A percentage as people write it (`99.95`): 0..=100, plain decimal,
+    /// at most `MAX_DECIMALS` decimals, kept exact.
+    fn percent(&mut self, v: &Spanned<String>, key: &str, help: &str) -> Option<Percent> {
+        let s = v.value.trim();
+        let parsed = Percent::parse(s);
+        if parsed.is_none() {
+            let message = if s.ends_with('%') {
+                format!("`{key}` is written without `%`: `{s}`")
+            } else {
+                format!(
+                    "`{key}` must be a percentage from 0 to 100 with at most {MAX_DECIMALS} \
+                     decimals, not `{s}`"
+                )
+            };
+            self.error(&v.at, message, help);
+        }
+        parsed
     }
 
     fn id(&mut self, v: &Spanned<String>, key: &str) -> Option<Id> {
@@ -830,7 +866,7 @@ fn weight(ck: &mut Check, v: &Spanned<String>) -> Option<u32> {
     parsed
 }
 
-fn target(ck: &mut Check, v: &Spanned<String>) -> Option<f64> {
+fn target(ck: &mut Check, v: &Spanned<String>) -> Option<Percent> {
     let s = v.value.trim();
     let help = "write the monthly target as a percentage above 0 and at most 100: `99.95` means \
                 99.95 %";
@@ -842,29 +878,36 @@ fn target(ck: &mut Check, v: &Spanned<String>) -> Option<f64> {
         );
         return None;
     }
-    match s.parse::<f64>() {
-        Ok(t) if t.is_finite() && t > 0.0 && t <= 100.0 => {
-            if t <= 1.0 {
-                ck.warning(
-                    &v.at,
-                    format!(
-                        "`target: {s}` means {s} %, not {} %",
-                        (t * 100.0 * 1e9).round() / 1e9
-                    ),
-                    help,
-                );
-            }
-            Some(t)
-        }
-        _ => {
-            ck.error(
-                &v.at,
-                format!("`target` must be a percentage in (0, 100], not `{s}`"),
-                help,
-            );
-            None
-        }
+    let Some(t) = Percent::parse(s).filter(|t| *t > Percent::ZERO) else {
+        ck.error(
+            &v.at,
+            format!(
+                "`target` must be a percentage in (0, 100] with at most {MAX_DECIMALS} \
+                 decimals, not `{s}`"
+            ),
+            help,
+        );
+        return None;
+    };
+    if t <= Percent::parse("1").expect("1 is a percentage") {
+        ck.warning(
+            &v.at,
+            format!("`target: {s}` means {s} %, not {} %", hundred_times(t)),
+            help,
+        );
     }
+    Some(t)
+}
+
+/// `t × 100` written out exactly, for `t ≤ 1` (`0.9995` → `99.95`).
+fn hundred_times(t: Percent) -> String {
+    let (num, den) = t.fraction();
+    // t = num / den × 100, so t × 100 = num × 10^4 / den exactly.
+    let value = Percent::from_units(
+        i64::try_from(num * 10_000 * 10i128.pow(MAX_DECIMALS) / den).unwrap_or(i64::MAX),
+        MAX_DECIMALS,
+    );
+    value.map_or_else(|| t.to_string(), |p| p.to_string())
 }
 
 // ---------------------------------------------------------------------------
@@ -1200,7 +1243,7 @@ const WINDOW: &str = "maintenance window";
 /// Checks one month of maintenance windows.
 pub(super) fn maintenance_file(
     ck: &mut Check,
-    month: YearMonth,
+    month: Month,
     known: Option<&KnownServices>,
 ) -> Vec<MaintenanceWindow> {
     let Some(node) = ck.yaml("a month of maintenance windows (`windows:`)") else {
@@ -1244,7 +1287,7 @@ pub(super) fn maintenance_file(
         let end_value = ck.required(&raw.end, "end", &record);
         let end = end_value.and_then(|v| ck.time(v, "end"));
         if let (Some(s), Some(sv)) = (start, start_value) {
-            let of_start = YearMonth::of(s);
+            let of_start = Month::of(s);
             if of_start != month {
                 ck.error(
                     &sv.at,
@@ -1314,20 +1357,17 @@ mod tests {
     }
 
     #[test]
-    fn year_month() {
-        assert_eq!(
-            YearMonth::parse("2026-10"),
-            Some(YearMonth {
-                year: 2026,
-                month: 10
-            })
-        );
-        for bad in [
-            "2026-13", "2026-00", "26-10", "2026-1", "2026_10", "abcd-10",
-        ] {
-            assert_eq!(YearMonth::parse(bad), None, "{bad}");
+    fn lines_from_the_index_match_locations() {
+        let text = "a: 1\n\nbb: 2\nc: é\n";
+        let file = Path::new("data/x.yaml");
+        let ck = Check::new(file, text);
+        for at in 0..=text.len() {
+            assert_eq!(
+                ck.line(&at),
+                Location::at_offset(file, text, at).line,
+                "{at}"
+            );
         }
-        assert_eq!(YearMonth::parse("2026-03").unwrap().to_string(), "2026-03");
     }
 
     #[test]
@@ -1385,7 +1425,14 @@ mod tests {
             assert_eq!(t.is_some(), ok, "{s}");
         }
         let (t, d) = check("", |ck| target(ck, &v("0.9995")));
-        assert_eq!(t, Some(0.9995));
+        assert_eq!(t, Percent::parse("0.9995"));
         assert!(!d[0].is_error(), "a fraction is a warning");
+        assert!(d[0].message.contains("not 99.95 %"), "{}", d[0].message);
+        let (t, d) = check("", |ck| target(ck, &v("1")));
+        assert_eq!(t, Percent::parse("1"));
+        assert!(d[0].message.contains("not 100 %"), "{}", d[0].message);
+        // Exact: more decimals than a float keeps apart.
+        let (t, _) = check("", |ck| target(ck, &v("99.950000000001")));
+        assert!(t > Percent::parse("99.95"));
     }
 }

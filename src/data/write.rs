@@ -6,9 +6,10 @@
 //! Canonical means: keys in the contract's order (the key tables of
 //! `validate`), absent optional keys and empty optional lists left out,
 //! lists sorted as the contract says (services by id, labels, timeline by
-//! `at`, windows by start then id), times in UTC as `2026-07-07T09:30:00Z`
-//! (a fraction of a second only when there is one), dates `YYYY-MM-DD`,
-//! numbers in their shortest exact form (`99.95`, `100`). A text is written
+//! `at`, windows by start then id, SLI services by id, pages by created_at
+//! then id), times in UTC as `2026-07-07T09:30:00Z` (a fraction of a second
+//! only when there is one), dates `YYYY-MM-DD`, numbers and percentages in
+//! their shortest exact form (`99.95`, `100`). A text is written
 //! plain when YAML reads it back as exactly that text under every common
 //! schema (YAML 1.1 and 1.2), as a `|` block when it spans lines, and
 //! double-quoted with escapes otherwise, so any string round-trips.
@@ -25,13 +26,15 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::load::DATA_DIR;
-use super::model::{Dataset, Id, Incident, MaintenanceWindow, Service};
+use super::model::{Dataset, Id, Incident, MaintenanceWindow, Page, PagesMonth, Service, SliMonth};
+use super::month::Month;
 
 pub use staging::Staging;
 
 /// Every file of `data` as written canonically: `(path relative to the
 /// site root, text)`, services.yaml first, then incidents by path, then one
-/// file per month of maintenance windows. For `Staging::write`.
+/// file per month of maintenance windows, of SLI figures and of pages, each
+/// kind by month. For `Staging::write`.
 pub fn files(data: &Dataset) -> Vec<(PathBuf, String)> {
     let mut out = vec![(services_path(), services(&data.services))];
     let mut incidents: Vec<(PathBuf, String)> = data
@@ -53,6 +56,26 @@ pub fn files(data: &Dataset) -> Vec<(PathBuf, String)> {
             .into_iter()
             .map(|(path, windows)| (path, maintenance_month(&windows))),
     );
+    let mut sli: Vec<(PathBuf, String)> = data
+        .sli
+        .iter()
+        .map(|m| (sli_path(m.month), sli_month(m)))
+        .collect();
+    sli.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(sli);
+    let mut pages: Vec<(PathBuf, String)> = data
+        .pages
+        .iter()
+        .map(|m| (pages_path(m.month), pages_month(m)))
+        .collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(pages);
+    if !data.imported.is_empty() {
+        out.push((
+            super::imported::path(),
+            super::imported::to_yaml(&data.imported),
+        ));
+    }
     out
 }
 
@@ -71,7 +94,7 @@ pub fn services(services: &[Service]) -> String {
         w.text(2, "id", s.id.as_str());
         w.text(4, "name", &s.name);
         w.raw(4, "weight", &s.weight.to_string());
-        w.raw(4, "target", &number(s.target));
+        w.raw(4, "target", &s.target.to_string());
         w.opt_text(4, "team", s.team.as_deref());
         w.opt_text(4, "description", s.description.as_deref());
     }
@@ -158,6 +181,76 @@ pub fn maintenance_month(windows: &[MaintenanceWindow]) -> String {
         w.opt_text(4, "url", m.url.as_deref());
     }
     w.out
+}
+
+/// `data/sli/YYYY-MM.yaml`: one month of measured availability, services
+/// sorted by id, `daily` on one line.
+pub fn sli_month(m: &SliMonth) -> String {
+    let mut sorted: Vec<_> = m.services.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut w = Writer::default();
+    w.raw(0, "month", &m.month.to_string());
+    if sorted.is_empty() {
+        w.line(0, "services: {}");
+    } else {
+        w.line(0, "services:");
+    }
+    for s in sorted {
+        // Ids are plain-safe unless they read as numbers (`2026`).
+        w.line(2, &format!("{}:", inline(s.id.as_str())));
+        w.raw(4, "availability", &s.availability.to_string());
+        if let Some(daily) = &s.daily {
+            let values: Vec<String> = daily.iter().map(ToString::to_string).collect();
+            w.raw(4, "daily", &format!("[{}]", values.join(", ")));
+        }
+    }
+    w.out
+}
+
+/// `data/pages/YYYY-MM.yaml`: the pages created in one month, sorted by
+/// `created_at`, then id.
+pub fn pages_month(m: &PagesMonth) -> String {
+    let mut sorted: Vec<&Page> = m.pages.iter().collect();
+    sorted.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let mut w = Writer::default();
+    w.raw(0, "month", &m.month.to_string());
+    if sorted.is_empty() {
+        w.line(0, "pages: []");
+    } else {
+        w.line(0, "pages:");
+    }
+    for p in sorted {
+        w.item_start();
+        w.text(2, "id", &p.id);
+        w.text(4, "title", &p.title);
+        w.text(4, "service", p.service.as_str());
+        w.raw(4, "urgency", p.urgency.as_str());
+        w.raw(4, "created_at", &time(p.created_at));
+        for (key, t) in [
+            ("acknowledged_at", p.acknowledged_at),
+            ("resolved_at", p.resolved_at),
+        ] {
+            if let Some(t) = t {
+                w.raw(4, key, &time(t));
+            }
+        }
+        w.opt_text(4, "escalation_policy", p.escalation_policy.as_deref());
+    }
+    w.out
+}
+
+/// `data/sli/YYYY-MM.yaml`, relative to the site root.
+pub fn sli_path(month: Month) -> PathBuf {
+    PathBuf::from(DATA_DIR)
+        .join("sli")
+        .join(format!("{month}.yaml"))
+}
+
+/// `data/pages/YYYY-MM.yaml`, relative to the site root.
+pub fn pages_path(month: Month) -> PathBuf {
+    PathBuf::from(DATA_DIR)
+        .join("pages")
+        .join(format!("{month}.yaml"))
 }
 
 /// Where an incident's snapshot lives, relative to the site root:

@@ -283,7 +283,7 @@ impl<'a> Views<'a> {
                     .unwrap_or_default(),
                 budget_minutes_30d: format!(
                     "{:.1}",
-                    (100.0 - s.target) / 100.0 * 30.0 * 24.0 * 60.0
+                    (100.0 - s.target.to_f64()) / 100.0 * 30.0 * 24.0 * 60.0
                 ),
             },
         );
