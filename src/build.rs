@@ -56,7 +56,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     };
 
     let as_of = settings.as_of.resolve(&data);
-    let figures = analyse::figures(&data);
+    let analysis = analyse::record::run(&data, config, as_of);
     // With broken snapshots a narrative's incident may be missing from the
     // data only because its file failed to load: do not call it an orphan.
     let broken_ids = if data_ok {
@@ -68,7 +68,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         &content,
         &postmortems,
         &data,
-        figures,
+        &analysis,
         as_of,
         &broken_ids,
         &mut diags,

@@ -26,6 +26,10 @@ pub const FEED: &str = "incidents/atom.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
 pub const API_INCIDENTS: &str = "api/incidents.json";
+pub const API_AVAILABILITY: &str = "api/availability.json";
+pub const API_TRENDS: &str = "api/trends.json";
+pub const AVAILABILITY: &str = "availability/";
+pub const TRENDS: &str = "trends/";
 
 pub fn incident(id: &Id) -> String {
     format!("{INCIDENTS}{id}/")
@@ -92,6 +96,14 @@ pub enum Job<'a> {
     Sitemap,
     /// `/api/incidents.json`.
     IncidentsJson,
+    /// `/availability/`.
+    AvailabilityIndex,
+    /// `/availability/YYYY-MM/`, by index into the record's months.
+    AvailabilityMonth(usize),
+    /// `/trends/YYYY-MM/`, by index into `PublicRecord::months`.
+    TrendsMonth(usize),
+    AvailabilityJson,
+    TrendsJson,
     Static(&'a StaticFile),
     /// A file under `content/` (relative to it), copied as it is.
     ContentFile(&'a str),
@@ -333,6 +345,48 @@ pub fn plan<'a>(
                 );
             }
         }
+    }
+    if let Some(record) = &public.record {
+        let from = generated("the availability record", data_dir);
+        let g = |what: &str| generated(what, data_dir);
+        generate(
+            &mut plan,
+            AVAILABILITY.into(),
+            Job::AvailabilityIndex,
+            from,
+            true,
+            d,
+        );
+        for (k, m) in record.availability.months.iter().enumerate() {
+            if !m.imported {
+                let what = format!("the availability update of {}", m.month);
+                let url = format!("{AVAILABILITY}{}/", m.month);
+                generate(&mut plan, url, Job::AvailabilityMonth(k), g(&what), true, d);
+            }
+        }
+        for (k, m) in record.months.iter().enumerate() {
+            let what = format!("the trends review of {}", m.month);
+            let url = format!("{TRENDS}{}/", m.month);
+            generate(&mut plan, url, Job::TrendsMonth(k), g(&what), true, d);
+        }
+        let json = g("the availability export");
+        generate(
+            &mut plan,
+            API_AVAILABILITY.into(),
+            Job::AvailabilityJson,
+            json,
+            false,
+            d,
+        );
+        let json = g("the trends export");
+        generate(
+            &mut plan,
+            API_TRENDS.into(),
+            Job::TrendsJson,
+            json,
+            false,
+            d,
+        );
     }
     let sitemap = generated("the sitemap", Path::new(SITEMAP));
     generate(&mut plan, SITEMAP.into(), Job::Sitemap, sitemap, false, d);

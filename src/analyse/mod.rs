@@ -9,6 +9,7 @@ pub mod exact;
 pub mod incidents;
 pub mod measures;
 pub mod pager;
+pub mod record;
 
 use std::collections::BTreeMap;
 

@@ -9,11 +9,13 @@
 //! bundle folder named after its incident, no narrative for an unknown id.
 
 pub mod blameless;
+pub mod record;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
+use crate::analyse::record::Analysis;
 use crate::analyse::{Figures, ServiceFigures};
 use crate::content::{Content, ContentFile, POSTMORTEMS_DIR, Page, Postmortems};
 use crate::data::{Dataset, Id, Incident, Service};
@@ -73,6 +75,9 @@ pub struct PublicSite<'a> {
     /// Whether there is an incident record at all (services or incidents):
     /// without one, no incident or service pages are made.
     pub has_record: bool,
+    /// The availability record and the monthly statistics, when there is
+    /// any data to make them from.
+    pub record: Option<record::PublicRecord<'a>>,
 }
 
 impl<'a> PublicSite<'a> {
@@ -84,11 +89,12 @@ impl<'a> PublicSite<'a> {
         content: &'a Content,
         postmortems: &'a Postmortems,
         data: &'a Dataset,
-        figures: Figures,
+        analysis: &'a Analysis,
         as_of: DateTime<Utc>,
         broken_ids: &BTreeSet<String>,
         diags: &mut Diagnostics,
     ) -> PublicSite<'a> {
+        let figures = analysis.figures.clone();
         let mut incidents: Vec<PublicIncident<'a>> = Vec::new();
         let mut index: BTreeMap<&Id, usize> = BTreeMap::new();
         for i in data.incidents.iter().filter(|i| !i.confidential) {
@@ -216,9 +222,12 @@ impl<'a> PublicSite<'a> {
                     .collect(),
             })
             .collect();
+        let record =
+            record::PublicRecord::new(analysis, &incidents, &data.incidents, &data.maintenance);
         PublicSite {
             content,
             has_record: !(data.services.is_empty() && data.incidents.is_empty()),
+            record,
             incidents,
             services,
             years,

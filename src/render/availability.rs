@@ -7,7 +7,7 @@
 //! the exact figures by `Ratio::cut_to_two_decimals`; minutes show one
 //! decimal; floats exist here only for charts.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Serialize;
 use tera::Context;
 
@@ -232,7 +232,15 @@ impl<'a> Record<'a> {
         };
         let mut ctx = Context::new();
         ctx.insert("av", &view);
-        ctx.insert("page", &page_meta(self.config, "Availability", urls::AVAILABILITY, "availability"));
+        ctx.insert(
+            "page",
+            &page_meta(
+                self.config,
+                "Availability",
+                urls::AVAILABILITY,
+                "availability",
+            ),
+        );
         ctx
     }
 
@@ -248,7 +256,11 @@ impl<'a> Record<'a> {
     }
 
     fn months_complete(&self) -> impl Iterator<Item = &MonthFigures> {
-        self.record.availability.months.iter().filter(|m| !m.imported)
+        self.record
+            .availability
+            .months
+            .iter()
+            .filter(|m| !m.imported)
     }
 
     fn history_charts(&self) -> Vec<ChartView> {
@@ -352,7 +364,9 @@ impl<'a> Record<'a> {
                             .map(|m| {
                                 (
                                     m.month.to_string(),
-                                    m.pager.as_ref().map(|p| p.by_shift.get(k).copied().unwrap_or(0) as f64),
+                                    m.pager
+                                        .as_ref()
+                                        .map(|p| p.by_shift.get(k).copied().unwrap_or(0) as f64),
                                 )
                             })
                             .collect(),
@@ -525,11 +539,16 @@ impl<'a> Record<'a> {
     fn burn_down(&self, mf: &MonthFigures) -> Option<ChartView> {
         let mut series = Vec::new();
         for (k, s) in mf.services.iter().filter(|s| s.weight > 0).enumerate() {
-            let recent = self.record.availability.recent.iter().find(|r| r.id == s.id)?;
+            let recent = self
+                .record
+                .availability
+                .recent
+                .iter()
+                .find(|r| r.id == s.id)?;
             let days: Vec<_> = recent
                 .days
                 .iter()
-                .filter(|d| Month::of(d.date.and_hms_opt(0, 0, 0)?.and_utc()) == mf.month)
+                .filter(|d| Month::new(d.date.year(), d.date.month()) == Some(mf.month))
                 .collect();
             if days.is_empty() {
                 return None;
@@ -618,7 +637,11 @@ impl<'a> Record<'a> {
             Metric {
                 name: "Incidents".into(),
                 value: s.incidents.to_string(),
-                change: change_n(s.change.as_ref().map(|c| (c.incidents.previous, c.incidents.current))),
+                change: change_n(
+                    s.change
+                        .as_ref()
+                        .map(|c| (c.incidents.previous, c.incidents.current)),
+                ),
             },
             Metric {
                 name: "S1 and S2 incidents".into(),
@@ -627,17 +650,29 @@ impl<'a> Record<'a> {
             },
             Metric {
                 name: "Time to detect (median / p90)".into(),
-                value: format!("{} / {}", dur(s.time_to_detect.median), dur(s.time_to_detect.p90)),
+                value: format!(
+                    "{} / {}",
+                    dur(s.time_to_detect.median),
+                    dur(s.time_to_detect.p90)
+                ),
                 change: None,
             },
             Metric {
                 name: "Time to mitigate (median / p90)".into(),
-                value: format!("{} / {}", dur(s.time_to_mitigate.median), dur(s.time_to_mitigate.p90)),
+                value: format!(
+                    "{} / {}",
+                    dur(s.time_to_mitigate.median),
+                    dur(s.time_to_mitigate.p90)
+                ),
                 change: None,
             },
             Metric {
                 name: "Time to resolve (median / p90)".into(),
-                value: format!("{} / {}", dur(s.time_to_resolve.median), dur(s.time_to_resolve.p90)),
+                value: format!(
+                    "{} / {}",
+                    dur(s.time_to_resolve.median),
+                    dur(s.time_to_resolve.p90)
+                ),
                 change: None,
             },
             Metric {
@@ -652,12 +687,20 @@ impl<'a> Record<'a> {
             metrics.push(Metric {
                 name: "Pages".into(),
                 value: p.pages.to_string(),
-                change: change_n(p.change.as_ref().map(|c| (c.pages.previous, c.pages.current))),
+                change: change_n(
+                    p.change
+                        .as_ref()
+                        .map(|c| (c.pages.previous, c.pages.current)),
+                ),
             });
             metrics.push(Metric {
                 name: "High-urgency pages".into(),
                 value: p.high_urgency.to_string(),
-                change: change_n(p.change.as_ref().map(|c| (c.high_urgency.previous, c.high_urgency.current))),
+                change: change_n(
+                    p.change
+                        .as_ref()
+                        .map(|c| (c.high_urgency.previous, c.high_urgency.current)),
+                ),
             });
             for (k, name) in self.record.shifts.iter().enumerate() {
                 metrics.push(Metric {
@@ -690,7 +733,11 @@ impl<'a> Record<'a> {
             });
             metrics.push(Metric {
                 name: "Time to resolve a page (median / p90)".into(),
-                value: format!("{} / {}", dur(p.time_to_resolve.median), dur(p.time_to_resolve.p90)),
+                value: format!(
+                    "{} / {}",
+                    dur(p.time_to_resolve.median),
+                    dur(p.time_to_resolve.p90)
+                ),
                 change: None,
             });
             if self.record.public_alert_titles {
@@ -708,7 +755,14 @@ impl<'a> Record<'a> {
                     .noisiest_public
                     .iter()
                     .map(|g| Noisy {
-                        name: format!("{} ({})", self.service_name(&g.service), g.urgency.as_str()),
+                        name: format!(
+                            "{} ({})",
+                            self.service_name(&g.service),
+                            match g.urgency {
+                                crate::analyse::pager::Urgency::High => "high urgency",
+                                crate::analyse::pager::Urgency::Low => "low urgency",
+                            }
+                        ),
                         count: g.count,
                     })
                     .collect();
@@ -764,7 +818,12 @@ impl<'a> Record<'a> {
 
     /// Availability history, daily bars and rolling figures of one service.
     pub fn service_block(&self, id: &Id) -> Option<ServiceBlock> {
-        let recent = self.record.availability.recent.iter().find(|r| &r.id == id)?;
+        let recent = self
+            .record
+            .availability
+            .recent
+            .iter()
+            .find(|r| &r.id == id)?;
         let target = self.public.service(id)?.service.target;
         let incidents_on = |date: chrono::NaiveDate| -> Vec<(String, String)> {
             self.public
@@ -776,7 +835,12 @@ impl<'a> Record<'a> {
                     let end = i.impact_end().unwrap_or(self.record.availability.as_of);
                     i.started_at.date_naive() <= date && end.date_naive() >= date
                 })
-                .map(|p| (p.incident().title.clone(), self.href(&urls::incident(p.id()))))
+                .map(|p| {
+                    (
+                        p.incident().title.clone(),
+                        self.href(&urls::incident(p.id())),
+                    )
+                })
                 .collect()
         };
         let days = recent

@@ -7,6 +7,7 @@
 //! broken link) come back as diagnostics with the page; one bad page never
 //! stops the others, so a run reports all of them.
 
+pub mod availability;
 pub mod charts;
 pub mod context;
 pub mod exports;
@@ -78,6 +79,14 @@ impl<'a> Renderer<'a> {
         r
     }
 
+    fn record_views(&self) -> Option<availability::Record<'_>> {
+        Some(availability::Record {
+            public: self.public,
+            record: self.public.record.as_ref()?,
+            config: self.config,
+        })
+    }
+
     fn incident_views(&self) -> incidents::Views<'_> {
         incidents::Views {
             public: self.public,
@@ -99,6 +108,9 @@ impl<'a> Renderer<'a> {
                         | Job::Service(_)
                         | Job::IncidentIndex
                         | Job::ServiceIndex
+                        | Job::AvailabilityIndex
+                        | Job::AvailabilityMonth(_)
+                        | Job::TrendsMonth(_)
                 );
                 let mut diags = Diagnostics::new();
                 match self.render(entry.job, &mut diags) {
@@ -137,10 +149,14 @@ impl<'a> Renderer<'a> {
             }
             Job::IncidentIndex => self.data_page("incidents.html", views.index_context())?,
             Job::ServiceIndex => self.data_page("services.html", views.services_context())?,
-            Job::Service(k) => self.data_page(
-                "service.html",
-                views.service_context(&self.public.services[k]),
-            )?,
+            Job::Service(k) => {
+                let service = &self.public.services[k];
+                let mut ctx = views.service_context(service);
+                if let Some(r) = self.record_views() {
+                    ctx.insert("availability", &r.service_block(&service.service.id));
+                }
+                self.data_page("service.html", ctx)?
+            }
             Job::Incident(k) => {
                 let incident = &self.public.incidents[k];
                 let narrative = match incident.narrative {
@@ -163,6 +179,24 @@ impl<'a> Renderer<'a> {
             }
             Job::Feed => feed::atom(self.public, self.config),
             Job::IncidentsJson => exports::incidents(self.public, self.config),
+            Job::AvailabilityIndex => {
+                let ctx = self
+                    .record_views()
+                    .expect("planned with a record")
+                    .history_context();
+                self.data_page("availability.html", ctx)?
+            }
+            Job::AvailabilityMonth(k) => {
+                let r = self.record_views().expect("planned with a record");
+                let m = &r.record.availability.months[k];
+                self.data_page("availability-month.html", r.month_context(&views, m))?
+            }
+            Job::TrendsMonth(k) => {
+                let r = self.record_views().expect("planned with a record");
+                self.data_page("trends-month.html", r.trends_context(&r.record.months[k]))?
+            }
+            Job::AvailabilityJson => exports::availability(self.public),
+            Job::TrendsJson => exports::trends(self.public),
             Job::Sitemap => sitemap::render(&self.plan.listed(), self.config),
             Job::Static(StaticFile::Builtin(text)) => return Ok(Bytes::Builtin(text)),
             Job::Static(StaticFile::Disk(path)) => return Ok(Bytes::Copy(path.clone())),
@@ -188,6 +222,13 @@ impl<'a> Renderer<'a> {
         let mut ctx = context::page(content, k, self.config, &rendered, &self.nav);
         if page.kind == PageKind::Home {
             ctx.insert("latest_incidents", &self.latest);
+            if let Some(r) = self.record_views() {
+                ctx.insert("latest_availability", &r.latest(3));
+                ctx.insert(
+                    "availability_url",
+                    &format!("{}{}", self.config.base_path(), urls::AVAILABILITY),
+                );
+            }
         }
         self.templates.render(template, &ctx).map_err(|d| {
             let help = format!("while rendering {} with {template}", page.file.display());
