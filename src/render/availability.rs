@@ -178,6 +178,14 @@ impl<'a> Record<'a> {
             charts: Vec<ChartView>,
             degraded_text: String,
             weights_text: String,
+            uptime: Vec<ServiceUptime>,
+        }
+        #[derive(Serialize)]
+        struct ServiceUptime {
+            id: String,
+            name: String,
+            url: String,
+            block: ServiceBlock,
         }
         let av = self.record.availability;
         let weighted = self.weighted();
@@ -229,6 +237,17 @@ impl<'a> Record<'a> {
                 .map(|s| format!("{} {}", s.name, s.weight))
                 .collect::<Vec<_>>()
                 .join(", "),
+            uptime: weighted
+                .iter()
+                .filter_map(|s| {
+                    Some(ServiceUptime {
+                        id: s.id.to_string(),
+                        name: s.name.clone(),
+                        url: self.href(&urls::service(&s.id)),
+                        block: self.service_block(&s.id)?,
+                    })
+                })
+                .collect(),
         };
         let mut ctx = Context::new();
         ctx.insert("av", &view);
