@@ -222,8 +222,14 @@ impl<'a> PublicSite<'a> {
                     .collect(),
             })
             .collect();
-        let record =
-            record::PublicRecord::new(analysis, &incidents, &data.incidents, &data.maintenance);
+        let pages_months = data.pages.iter().map(|p| p.month).collect();
+        let record = record::PublicRecord::new(
+            analysis,
+            &incidents,
+            &data.incidents,
+            &data.maintenance,
+            &pages_months,
+        );
         PublicSite {
             content,
             has_record: !(data.services.is_empty() && data.incidents.is_empty()),

@@ -34,8 +34,8 @@ pub struct PublicMonth<'a> {
     /// action index, days overdue).
     pub overdue: Vec<(usize, usize, i64)>,
     pub overdue_confidential: usize,
-    /// Pager statistics; alert titles only when `[pager]
-    /// public_alert_titles` allows them.
+    /// Pager statistics (`None` without a pages snapshot for the month);
+    /// alert titles only when `[pager] public_alert_titles` allows them.
     pub pager: Option<PagerMonth>,
 }
 
@@ -61,6 +61,7 @@ impl<'a> PublicRecord<'a> {
         incidents: &[PublicIncident<'a>],
         all: &'a [crate::data::Incident],
         maintenance: &'a [MaintenanceWindow],
+        pages_months: &BTreeSet<Month>,
     ) -> Option<PublicRecord<'a>> {
         let (first, last) = analysis.months?;
         let index: BTreeMap<&Id, usize> = incidents
@@ -97,12 +98,19 @@ impl<'a> PublicRecord<'a> {
                 *causes.entry(key).or_insert(0) += n;
             }
             stats.by_root_cause = causes;
-            let pager = analysis.pager.months.get(k).cloned().map(|mut p| {
-                if !analysis.pager.public_alert_titles {
-                    p.noisiest.clear();
-                }
-                p
-            });
+            // Without a pages snapshot the month has no pager figures (not 0).
+            let pager = analysis
+                .pager
+                .months
+                .get(k)
+                .filter(|_| pages_months.contains(&stats.month))
+                .cloned()
+                .map(|mut p| {
+                    if !analysis.pager.public_alert_titles {
+                        p.noisiest.clear();
+                    }
+                    p
+                });
             months.push(PublicMonth {
                 month: stats.month,
                 incidents: Vec::new(),
