@@ -844,24 +844,32 @@ impl<'a> Record<'a> {
             .iter()
             .find(|r| &r.id == id)?;
         let target = self.public.service(id)?.service.target;
-        let incidents_on = |date: chrono::NaiveDate| -> Vec<(String, String)> {
-            self.public
-                .incidents
-                .iter()
-                .filter(|p| p.incident().services.contains(id))
-                .filter(|p| {
-                    let i = p.incident();
-                    let end = i.impact_end().unwrap_or(self.record.availability.as_of);
-                    i.started_at.date_naive() <= date && end.date_naive() >= date
-                })
-                .map(|p| {
-                    (
-                        p.incident().title.clone(),
-                        self.href(&urls::incident(p.id())),
-                    )
-                })
-                .collect()
-        };
+        // The service's public incidents by day of the window: one pass over
+        // that service's incidents, never over the whole record per day.
+        let first_day = recent.days.first().map(|d| d.date);
+        let mut by_day: std::collections::BTreeMap<chrono::NaiveDate, Vec<(String, String)>> =
+            Default::default();
+        if let (Some(first_day), Some(service)) = (first_day, self.public.service(id)) {
+            for &k in &service.incidents {
+                let p = &self.public.incidents[k];
+                let i = p.incident();
+                let end = i
+                    .impact_end()
+                    .unwrap_or(self.record.availability.as_of)
+                    .date_naive();
+                let mut day = i.started_at.date_naive().max(first_day);
+                while day <= end && day <= self.record.availability.as_of.date_naive() {
+                    by_day
+                        .entry(day)
+                        .or_default()
+                        .push((i.title.clone(), self.href(&urls::incident(p.id()))));
+                    day = day.succ_opt().unwrap_or(day);
+                    if day == chrono::NaiveDate::MAX {
+                        break;
+                    }
+                }
+            }
+        }
         let days = recent
             .days
             .iter()
@@ -869,7 +877,7 @@ impl<'a> Record<'a> {
                 date: d.date.to_string(),
                 availability: d.value.as_ref().map(|v| v.availability.to_f64()),
                 display: d.value.as_ref().map(|v| pct(v.availability)),
-                incidents: incidents_on(d.date),
+                incidents: by_day.remove(&d.date).unwrap_or_default(),
             })
             .collect();
         let history = self
