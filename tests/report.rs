@@ -101,23 +101,15 @@ fn parse(markdown: &str) -> Html {
     Html::parse_fragment(&out)
 }
 
-/// The cells of every body row of every table whose first cell is `first`.
+/// The cells of the first table body row whose first cell is `first`.
 fn row(doc: &Html, first: &str) -> Vec<String> {
-    let rows = Selector::parse("tbody tr").unwrap();
-    let cells = Selector::parse("td").unwrap();
-    let found: Vec<Vec<String>> = doc
-        .select(&rows)
-        .map(|r| {
-            r.select(&cells)
-                .map(|c| c.text().collect::<String>().trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .filter(|cells| cells.first().is_some_and(|c| c == first))
-        .collect();
-    assert!(!found.is_empty(), "no row {first:?}");
-    found.concat()
+    rows(doc, first)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no row {first:?}"))
 }
 
+/// The cells of every table body row whose first cell is `first`.
 fn rows(doc: &Html, first: &str) -> Vec<Vec<String>> {
     let rows = Selector::parse("tbody tr").unwrap();
     let cells = Selector::parse("td").unwrap();
@@ -166,7 +158,15 @@ fn monthly_figures_equal_the_hand_computation() {
     let tables = rows(&doc, "Web");
     assert_eq!(
         tables[0],
-        ["Web", "5", "99.95%", "99.90%", "missed", "43.2", "incidents"]
+        [
+            "Web",
+            "5",
+            "99.95%",
+            "99.90%",
+            "missed",
+            "43.2",
+            "incidents"
+        ]
     );
     assert_eq!(
         tables[1],
@@ -175,11 +175,26 @@ fn monthly_figures_equal_the_hand_computation() {
     let ci = rows(&doc, "CI Runners");
     assert_eq!(
         ci[0],
-        ["CI Runners", "0", "99.5%", "99.97%", "met", "10.0", "incidents"]
+        [
+            "CI Runners",
+            "0",
+            "99.5%",
+            "99.97%",
+            "met",
+            "10.0",
+            "incidents"
+        ]
     );
     assert_eq!(
         ci[1],
-        ["CI Runners", "216.0", "10.0", "206.0", "0.05", "within budget"]
+        [
+            "CI Runners",
+            "216.0",
+            "10.0",
+            "206.0",
+            "0.05",
+            "within budget"
+        ]
     );
     // The deadline: the 7th of the next month.
     assert!(all.contains("Deadline: merge by 2026-12-07"), "{all}");
@@ -278,7 +293,15 @@ fn the_month_to_date_says_so_and_counts_elapsed_minutes() {
     let web = rows(&doc, "Web");
     assert_eq!(
         web[0],
-        ["Web", "5", "99.95%", "99.84%", "not judged yet", "43.2", "incidents"]
+        [
+            "Web",
+            "5",
+            "99.95%",
+            "99.84%",
+            "not judged yet",
+            "43.2",
+            "incidents"
+        ]
     );
     assert_eq!(web[1][1], "13.7");
     assert!(all.contains("Deadline: merge by 2026-12-07"), "{all}");
@@ -299,9 +322,10 @@ fn trends_agenda_has_changes_titles_overdue_actions_and_an_empty_trends_section(
     let site = site();
     let out = report(&site, &["trends", "2026-11", "--as-of", "2026-12-03"]);
     out.assert_success();
-    assert!(out.stdout.starts_with(
-        "Monthly Review of Incident and Pager Trends: 2026 November\n\n"
-    ));
+    assert!(
+        out.stdout
+            .starts_with("Monthly Review of Incident and Pager Trends: 2026 November\n\n")
+    );
     let doc = parse(&out.stdout);
     // Key metrics against October (1 incident, an S3; no pages).
     assert_eq!(
@@ -316,7 +340,10 @@ fn trends_agenda_has_changes_titles_overdue_actions_and_an_empty_trends_section(
     );
     // Noisiest alerts by title, although the public site hides titles.
     assert_eq!(row(&doc, "1"), ["1", "HighErrorRate: web 5xx", "2"]);
-    assert_eq!(row(&doc, "2"), ["2", "DiskSpaceLow: ci-7 /var above 90%", "1"]);
+    assert_eq!(
+        row(&doc, "2"),
+        ["2", "DiskSpaceLow: ci-7 /var above 90%", "1"]
+    );
     // Overdue actions: the public one linked, the confidential counted.
     let all = text(&doc);
     assert!(
@@ -341,7 +368,10 @@ fn trends_agenda_has_changes_titles_overdue_actions_and_an_empty_trends_section(
     // The last section is "Identified trends", with nothing in it yet.
     let h2 = Selector::parse("h2").unwrap();
     let headings: Vec<String> = doc.select(&h2).map(|h| h.text().collect()).collect();
-    assert_eq!(headings.last().map(String::as_str), Some("Identified trends"));
+    assert_eq!(
+        headings.last().map(String::as_str),
+        Some("Identified trends")
+    );
     let tail = out.stdout.split("## Identified trends").nth(1).unwrap();
     assert!(
         tail.lines()
