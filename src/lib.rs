@@ -21,6 +21,7 @@ pub mod output;
 pub mod postmortem;
 pub mod publish;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod settings;
 pub mod templates;

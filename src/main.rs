@@ -70,6 +70,31 @@ enum Command {
     /// Bring records kept elsewhere into data/.
     #[command(subcommand)]
     Import(Import),
+    /// Print a monthly text in markdown to stdout.
+    #[command(subcommand)]
+    Report(Report),
+}
+
+#[derive(Subcommand)]
+enum Report {
+    /// The merge-request title and description of the Monthly
+    /// Availability Update: figures against target, S1/S2 incidents,
+    /// maintenance, error budgets, the pager summary and the deadline.
+    Monthly(ReportArgs),
+    /// The agenda of the Monthly Review of Incident and Pager Trends.
+    Trends(ReportArgs),
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The month, YYYY-MM.
+    month: String,
+    /// Site root: the folder holding data/ and opsbook.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// See `build --as-of`; the month holding it is the month to date.
+    #[arg(long, value_name = "WHEN")]
+    as_of: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -132,6 +157,33 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(diags) => fail(&diags),
+            };
+        }
+        Command::Report(r) => {
+            let (kind, args) = match r {
+                Report::Monthly(a) => (opsbook::report::Kind::Monthly, a),
+                Report::Trends(a) => (opsbook::report::Kind::Trends, a),
+            };
+            let opts = BuildOptions {
+                root: args.root,
+                as_of: args.as_of,
+                ..BuildOptions::default()
+            };
+            return match opsbook::report::run(kind, &opts, &args.month) {
+                Ok(report) => {
+                    eprint!("{}", report.warnings);
+                    print!("{}", report.text);
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprint!("{diags}");
+                    let n = diags.error_count();
+                    eprintln!(
+                        "error: {n} error{} found; no report was printed",
+                        if n == 1 { "" } else { "s" }
+                    );
+                    ExitCode::FAILURE
+                }
             };
         }
         Command::Build {

@@ -191,7 +191,7 @@ snapshot; the sections below join them on the post-mortem page.
 
 /// Upstream text as literal markdown text: no HTML, no links, no
 /// shortcodes, no emphasis can come out of it.
-fn markdown_literal(text: &str) -> String {
+pub(crate) fn markdown_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

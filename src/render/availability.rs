@@ -52,12 +52,17 @@ pub fn month_label(m: Month) -> String {
     format!("{} {}", m.year(), m.name())
 }
 
-fn pct(r: Ratio) -> String {
+pub(crate) fn pct(r: Ratio) -> String {
     r.cut_to_two_decimals()
 }
 
-fn mins(seconds: Ratio) -> String {
+pub(crate) fn mins(seconds: Ratio) -> String {
     format!("{:.1}", minutes(seconds).to_f64())
+}
+
+/// A burn rate to two decimals; `–` without a budget.
+pub(crate) fn burn(rate: Option<Ratio>) -> String {
+    rate.map_or_else(|| "–".into(), |b| format!("{:.2}", b.to_f64()))
 }
 
 fn when(t: DateTime<Utc>) -> String {
@@ -474,9 +479,7 @@ impl<'a> Record<'a> {
                     downtime: mins(s.downtime),
                     budget: mins(s.budget),
                     remaining: mins(s.remaining),
-                    burn: s
-                        .burn_rate
-                        .map_or_else(|| "–".into(), |b| format!("{:.2}", b.to_f64())),
+                    burn: burn(s.burn_rate),
                     status,
                     status_text,
                     source: s.source.as_str(),
