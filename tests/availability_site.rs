@@ -622,7 +622,8 @@ fn assert_month_page_matches(site: &Site, json: &Value) {
             let f = |k: &str| s[k].as_f64().unwrap();
             let zero = if s["weight"] == 0 { " (weight 0)" } else { "" };
             assert!(row[0].ends_with(zero), "{url} {id}: {}", row[0]);
-            assert_eq!(row[1], format!("{}%", s["target"]), "{url} {id}");
+            let target: f64 = row[1].trim_end_matches('%').parse().unwrap();
+            assert_eq!(target, f("target"), "{url} {id}");
             assert_eq!(row[2], format!("{}%", cut(f("availability"))), "{url} {id}");
             assert_eq!(
                 row[3],
@@ -796,4 +797,213 @@ fn two_builds_are_byte_identical() {
     let first = tree(&site.public());
     build(&site);
     common::assert_same_tree(&first, &tree(&site.public()));
+}
+
+// ------------------------------------------------ 2. the independent check
+
+/// A deterministic pseudo-random sequence (a 64-bit LCG, high bits).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn at(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+fn ts(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .timestamp()
+}
+
+/// One generated impact window: services (indices), `[start, end)`, weight
+/// in halves (2 outage, 1 degraded S1/S2).
+struct Window {
+    services: Vec<usize>,
+    start: i64,
+    end: i64,
+    halves: u8,
+}
+
+#[test]
+fn a_second_by_second_recount_agrees_with_the_export() {
+    const IDS: [&str; 3] = ["alpha", "beta", "gamma"];
+    let range_start = ts("2025-10-01T00:00:00Z");
+    let as_of = "2026-01-20T06:30:17Z";
+    let end = ts(as_of);
+    let site = Site::new();
+    site.file("content/_index.md", &page("Home", "Hello.\n"))
+        .file("opsbook.toml", "title = \"T\"\n")
+        .file(
+            "data/services.yaml",
+            "services:\n  - id: alpha\n    name: Alpha\n    weight: 1\n    target: 99.9\n\
+             \x20 - id: beta\n    name: Beta\n    weight: 2\n    target: 99.5\n\
+             \x20 - id: gamma\n    name: Gamma\n    weight: 0\n    target: 99\n",
+        );
+    let mut rng = Lcg(7);
+    let mut windows = Vec::new();
+    for k in 0..32 {
+        let mut severity = 1 + rng.below(4) as u8;
+        let mut impact = ["outage", "degraded", "degraded", "none"][rng.below(4) as usize];
+        let mut services: Vec<usize> = (0..3).filter(|_| rng.below(2) == 0).collect();
+        if services.is_empty() {
+            services.push(rng.below(3) as usize);
+        }
+        // Starts from October 1 to January 18, lasting up to two days
+        // (so they end before "as of"), but for a few chosen ones: an
+        // outage and a degraded S2 across the year boundary, and an active
+        // outage at the end.
+        let start = match k {
+            0 => ts("2025-12-31T20:00:07Z"),
+            1 => ts("2025-12-31T23:59:59Z"),
+            31 => ts("2026-01-19T22:13:05Z"),
+            _ => range_start + rng.below((ts("2026-01-18T00:00:00Z") - range_start) as u64) as i64,
+        };
+        if matches!(k, 0 | 1 | 31) {
+            services = vec![k % 2, 1 + k % 2];
+            (severity, impact) = if k == 1 {
+                (2, "degraded")
+            } else {
+                (3, "outage")
+            };
+        }
+        let stop = start + 1 + rng.below(2 * 86_400) as i64;
+        // The last one is still active: it impacts up to "as of".
+        let (mitigated, resolved, impact_end) = match k {
+            31 => (None, None, end),
+            k if k % 5 == 0 => (Some(stop), Some(stop + 3_600), stop),
+            k if k % 3 == 0 => (Some(stop), None, stop),
+            _ => (None, Some(stop), stop),
+        };
+        let halves = match (impact, severity) {
+            ("outage", _) => 2,
+            ("degraded", 1 | 2) => 1,
+            _ => 0,
+        };
+        windows.push(Window {
+            services: services.clone(),
+            start,
+            end: impact_end,
+            halves,
+        });
+        let list: Vec<&str> = services.iter().map(|&s| IDS[s]).collect();
+        Inc {
+            id: &format!("gen-{k:02}"),
+            severity,
+            confidential: k % 6 == 0,
+            services: &list.join(", "),
+            start: &at(start),
+            mitigated: mitigated.map(at).as_deref(),
+            resolved: resolved.map(at).as_deref(),
+            impact,
+            extra: "",
+        }
+        .write(&site);
+    }
+    // Maintenance: one across the November/December boundary, one on every
+    // service, one inside the first (year-boundary) incident.
+    let maintenance = [
+        (
+            "m-b",
+            vec![0, 1, 2],
+            "2025-11-12T03:15:30Z",
+            "2025-11-12T09:00:00Z",
+        ),
+        (
+            "m-a",
+            vec![0usize],
+            "2025-11-30T22:00:00Z",
+            "2025-12-01T02:00:00Z",
+        ),
+        (
+            "m-c",
+            vec![0, 1, 2],
+            "2025-12-31T21:00:00Z",
+            "2025-12-31T21:45:00Z",
+        ),
+    ];
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for (id, services, start, stop) in &maintenance {
+        let list: Vec<&str> = services.iter().map(|&s| IDS[s]).collect();
+        files
+            .entry(format!("data/maintenance/{}.yaml", &start[..7]))
+            .or_insert_with(|| "windows:\n".into())
+            .push_str(&format!(
+                "  - id: {id}\n    title: Window {id}\n    services: [{}]\n    start: {start}\n    end: {stop}\n",
+                list.join(", ")
+            ));
+    }
+    for (path, text) in &files {
+        site.file(path, text);
+    }
+    site.build_with(&["--as-of", as_of]).assert_success();
+    let json = availability_json(&site);
+
+    // Paint every second of every service with the largest weight of the
+    // incidents open then; maintenance seconds weigh nothing.
+    let seconds = (end - range_start) as usize;
+    let mut weight = vec![vec![0u8; seconds]; 3];
+    for w in &windows {
+        for &s in &w.services {
+            for t in w.start.max(range_start)..w.end.min(end) {
+                let slot = &mut weight[s][(t - range_start) as usize];
+                *slot = (*slot).max(w.halves);
+            }
+        }
+    }
+    for (_, services, start, stop) in &maintenance {
+        for &s in services {
+            for t in ts(start)..ts(stop) {
+                weight[s][(t - range_start) as usize] = 0;
+            }
+        }
+    }
+    let months = [
+        ("2025-10", "2025-10-01T00:00:00Z"),
+        ("2025-11", "2025-11-01T00:00:00Z"),
+        ("2025-12", "2025-12-01T00:00:00Z"),
+        ("2026-01", "2026-01-01T00:00:00Z"),
+    ];
+    let exported = json["months"].as_array().unwrap();
+    assert_eq!(exported.len(), months.len());
+    for (k, (name, start)) in months.iter().enumerate() {
+        let from = (ts(start) - range_start) as usize;
+        let to = months
+            .get(k + 1)
+            .map_or(seconds, |(_, s)| (ts(s) - range_start) as usize);
+        let m = &exported[k];
+        assert_eq!(m["month"], *name);
+        assert_close(&m["minutes"], (to - from) as f64 / 60.0, name);
+        for (s, id) in IDS.iter().enumerate() {
+            let halves: u64 = weight[s][from..to].iter().map(|&w| u64::from(w)).sum();
+            let expected = halves as f64 / 120.0;
+            let actual = m["services"][id]["downtime_minutes"].as_f64().unwrap();
+            assert!(
+                (actual - expected).abs() <= 0.01,
+                "{id} {name}: the export says {actual} minutes of downtime, the recount {expected}"
+            );
+        }
+    }
+    // The generated data is not trivial: downtime in every month.
+    for m in exported {
+        let d: Vec<f64> = IDS
+            .iter()
+            .map(|id| m["services"][id]["downtime_minutes"].as_f64().unwrap())
+            .collect();
+        assert!(d.iter().all(|d| *d > 0.0), "{}: {d:?}", m["month"]);
+    }
+    // October is older than the 90 days kept per day: its month page has
+    // no burn-down that starts mid-month at a full budget.
+    assert_month_page_matches(&site, &json);
 }
