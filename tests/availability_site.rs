@@ -738,6 +738,13 @@ fn trends_page_lists_public_overdue_actions_and_groups_alerts() {
         overdue,
         ["Validate configs in CI — due 2025-12-01, Networking team (incident api-outage)"]
     );
+    // The confidential incident's overdue action is counted beside the list
+    // (the key metric counts it too).
+    assert_eq!(metrics["Corrective actions open / overdue"], "3 / 2");
+    assert_eq!(
+        select_text(&html, "#overdue ~ p.confidential-note"),
+        ["And 1 overdue on confidential incidents, not listed."]
+    );
     // By default alerts are grouped by service and urgency: titles can name
     // hosts or customers.
     let noisy = rows(&html, "#noisiest + .table-wrap table");
