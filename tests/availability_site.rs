@@ -474,7 +474,7 @@ fn check_svgs(source: &str) -> usize {
     n
 }
 
-/// The accessible table of the chart whose SVG has `id` prefix `chart_id`:
+/// The accessible table of the chart captioned `caption`:
 /// header and rows.
 fn chart_table(html: &Html, caption: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let figure = html
