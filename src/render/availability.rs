@@ -15,7 +15,7 @@ use super::charts::{self, Chart, ChartSpec, Series};
 use super::format;
 use super::incidents::{IncidentSummary, Views};
 use super::uptime;
-use crate::analyse::availability::{MonthFigures, Ratio, minutes};
+use crate::analyse::availability::{MonthFigures, Ratio, Source, minutes};
 use crate::analyse::measures::DurationStats;
 use crate::config::Config;
 use crate::data::{Id, Month};
@@ -574,6 +574,18 @@ impl<'a> Record<'a> {
                 .collect();
             if days.is_empty() {
                 return None;
+            }
+            // Only a whole month's days add up to its downtime: a month
+            // partly older than the kept days, or an SLI month without
+            // `daily` values (its days come from incidents), would end the
+            // line away from the budget the table shows.
+            let whole = days[0].date.day() == 1;
+            let same_source = s.source != Source::Sli
+                || days
+                    .iter()
+                    .all(|d| d.value.as_ref().is_none_or(|v| v.source == Source::Sli));
+            if !whole || !same_source {
+                continue;
             }
             let mut remaining = s.budget;
             let points = days
