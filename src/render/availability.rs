@@ -176,8 +176,16 @@ impl<'a> Record<'a> {
             columns: Vec<Column>,
             months: Vec<HistoryRow>,
             charts: Vec<ChartView>,
+            uptime: Vec<Uptime>,
             degraded_text: String,
             weights_text: String,
+        }
+        #[derive(Serialize)]
+        struct Uptime {
+            id: String,
+            name: String,
+            url: String,
+            block: ServiceBlock,
         }
         let av = self.record.availability;
         let weighted = self.weighted();
@@ -223,6 +231,19 @@ impl<'a> Record<'a> {
                 .collect(),
             months: rows,
             charts: self.history_charts(),
+            // The daily bars of every service, as on its own page.
+            uptime: av
+                .recent
+                .iter()
+                .filter_map(|r| {
+                    Some(Uptime {
+                        id: r.id.to_string(),
+                        name: self.service_name(&r.id),
+                        url: self.href(&urls::service(&r.id)),
+                        block: self.service_block(&r.id)?,
+                    })
+                })
+                .collect(),
             degraded_text: self.degraded_text(),
             weights_text: weighted
                 .iter()
@@ -796,7 +817,8 @@ impl<'a> Record<'a> {
             next_label: month_label(pm.month.next()),
             availability_url: self.href(&month_url(pm.month)),
             metrics,
-            charts: Vec::new(),
+            // The incident and pager charts (the availability one is the update's).
+            charts: self.history_charts().into_iter().skip(1).collect(),
             noisiest_label,
             noisiest,
             overdue,
