@@ -3,15 +3,32 @@
 //! Chromium. A probe script, added by this test's server (not by opsbook),
 //! writes what the browser computed into the DOM, which `--dump-dom` returns.
 //!
+//! The availability record (`/availability/`, a month, its trends review, a
+//! service) is loaded in light and dark mode and at phone width; every load
+//! leaves a screenshot in `target/browser-artifacts/` for a human to look at.
+//!
 //! Chromium comes from the system (`apt-get install chromium`; `.ci/run`
 //! installs it). Without it the test fails under CI and is skipped, loudly,
 //! elsewhere so that `cargo test` works on a fresh machine.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
+
+/// Injected first in `<head>`: records script errors and failed loads that
+/// the console may not show (a broken image, a stylesheet that 404s).
+const HOOK: &str = r#"<script>
+window.__errors = [];
+addEventListener("error", e => {
+  const t = e.target;
+  __errors.push(e.message || ("failed to load " + (t && (t.currentSrc || t.src || t.href))));
+}, true);
+addEventListener("unhandledrejection", e => __errors.push("unhandled rejection: " + e.reason));
+addEventListener("securitypolicyviolation", e => __errors.push("CSP: " + e.violatedDirective));
+</script>"#;
 
 const PROBE: &str = r#"<script>
 (() => {
@@ -34,6 +51,30 @@ const PROBE: &str = r#"<script>
   out.printHidesSidebar = [...document.styleSheets].some(s => [...s.cssRules].some(r =>
     r.media && [...r.media].includes("print") && [...r.cssRules].some(x =>
       x.selectorText && x.selectorText.includes(".sidebar") && x.style.display === "none")));
+  // The availability record: charts, uptime bars, what sticks out at phone width.
+  out.errors = window.__errors ? __errors.join(" | ") : "no hook";
+  out.dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  out.width = innerWidth;
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && e.checkVisibility({ visibilityProperty: true, opacityProperty: true }); };
+  const charts = [...document.querySelectorAll("svg.ob-chart")];
+  out.charts = charts.length;
+  out.chartsShown = charts.filter(shown).length;
+  const line = document.querySelector("svg.ob-chart polyline.chart-line");
+  const bar = document.querySelector("svg.ob-chart rect.chart-bar");
+  out.series = line ? getComputedStyle(line).stroke : bar ? getComputedStyle(bar).fill : "none";
+  const text = document.querySelector("svg.ob-chart text");
+  out.chartText = text ? getComputedStyle(text).fill : "none";
+  const bars = [...document.querySelectorAll(".uptime-bars > li > *")];
+  out.bars = bars.length;
+  out.barsShown = bars.filter(b => shown(b) && getComputedStyle(b).backgroundColor !== "rgba(0, 0, 0, 0)").length;
+  out.brokenImages = [...document.images].filter(i => i.complete && i.naturalWidth === 0).length;
+  // Wider than the viewport, outside the wrappers that scroll on purpose.
+  out.scrollWidth = document.documentElement.scrollWidth;
+  out.overflowing = [...document.body.querySelectorAll("*")].filter(e => {
+    if (e.parentElement.closest(".table-wrap")) return false;
+    const r = e.getBoundingClientRect();
+    return r.width > 1 && r.right > innerWidth + 0.5;
+  }).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? "." + e.className.trim().split(/\s+/).join(".") : "")).join(" ");
   document.body.setAttribute("data-probe", JSON.stringify(out));
 })();
 </script>"#;
@@ -63,6 +104,17 @@ fn serve(root: PathBuf) -> Server {
             }
             let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
             let path = path.split('?').next().unwrap_or("").to_string();
+            let mut stream_ = None;
+            if let Some(page) = path.strip_prefix("/phone") {
+                // Headless windows are at least 500 px wide: a phone is a
+                // 375 px frame, whose probe result the wrapper copies out.
+                let html = format!(
+                    "<!doctype html><html><body style=\"margin:0\"><iframe src=\"{page}\" \
+                     style=\"border:0;width:375px;height:2400px\" onload=\"document.body.setAttribute(\
+                     'data-probe', this.contentDocument.body.getAttribute('data-probe'))\"></iframe></body></html>"
+                );
+                stream_ = Some(html);
+            }
             let file = path.strip_prefix("/project/").map(|rel| {
                 let p = root.join(rel);
                 if rel.is_empty() || rel.ends_with('/') {
@@ -72,6 +124,14 @@ fn serve(root: PathBuf) -> Server {
                 }
             });
             let mut stream = reader.into_inner();
+            if let Some(html) = stream_ {
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                    html.len()
+                );
+                continue;
+            }
             let body = file.as_deref().and_then(|f| std::fs::read(f).ok());
             let (status, ctype, body) = match (body, file) {
                 (Some(mut b), Some(f)) => {
@@ -86,6 +146,7 @@ fn serve(root: PathBuf) -> Server {
                     if ext == "html" {
                         let html = String::from_utf8(b).unwrap();
                         b = html
+                            .replacen("<head>", &format!("<head>{HOOK}"), 1)
                             .replacen("</body>", &format!("{PROBE}</body>"), 1)
                             .into_bytes();
                     }
@@ -124,59 +185,102 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
-/// Loads `url` and returns the probe's findings as `key -> value` text.
-fn probe(browser: &Path, url: &str, extra: &[&str]) -> std::collections::BTreeMap<String, String> {
+/// What one page load gave back.
+struct Load {
+    /// The probe's findings, `key -> value` as text.
+    probe: BTreeMap<String, String>,
+    /// Console messages: the site ships no script, so every one is a fault.
+    console: Vec<String>,
+}
+
+/// Loads `url` at `width` px (375: in a phone-sized frame), optionally
+/// saving a screenshot.
+fn load(browser: &Path, url: &str, width: u32, extra: &[&str], shot: Option<&Path>) -> Load {
+    let phone;
+    let (url, width) = if width < 500 {
+        let (origin, path) = url.split_at(url.find("/project/").unwrap());
+        phone = format!("{origin}/phone{path}");
+        (phone.as_str(), 500)
+    } else {
+        (url, width)
+    };
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1400,1000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!(
+        "--window-size={width},{}",
+        if shot.is_some() { 2400 } else { 1000 }
+    ))
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(extra);
+    if let Some(path) = shot {
+        cmd.arg(format!("--screenshot={}", path.display()));
+    }
+    let out = cmd
         .args(["--dump-dom", url])
         .output()
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom.find("data-probe=\"").unwrap_or_else(|| {
-        panic!(
-            "no probe result for {url}; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let start = dom
+        .find("data-probe=\"")
+        .unwrap_or_else(|| panic!("no probe result for {url}; stderr: {stderr}"));
     let rest = &dom[start + 12..];
-    let json = rest[..rest.find('"').unwrap()].replace("&quot;", "\"");
-    // A flat JSON object of strings, numbers and booleans.
-    json.trim_matches(|c| c == '{' || c == '}')
-        .split(",\"")
-        .filter_map(|kv| {
-            let (k, v) = kv.split_once("\":")?;
-            Some((
-                k.trim_matches('"').to_string(),
-                v.trim_matches('"').to_string(),
-            ))
+    let json = rest[..rest.find('"').unwrap()]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("probe of {url}: {e}: {json}"));
+    let probe = map
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
         })
-        .collect()
+        .collect();
+    // Chromium logs page console messages as `...:CONSOLE:N] "text", source: url (line)`.
+    let console = stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_string)
+        .collect();
+    Load { probe, console }
 }
 
-#[test]
-fn sample_site_renders_styled_in_a_real_browser() {
-    let Some(browser) = chromium() else {
+/// Loads `url` and returns the probe's findings as `key -> value` text.
+fn probe(browser: &Path, url: &str, extra: &[&str]) -> BTreeMap<String, String> {
+    load(browser, url, 1400, extra, None).probe
+}
+
+/// Chromium, or `None` outside CI when it is not installed (CI must have it).
+fn browser_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "chromium is required under CI: apt-get install chromium"
         );
         eprintln!("SKIPPED: no chromium on PATH (apt-get install chromium)");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
+    }
+    found
+}
+
+/// Builds the sample site, as GitLab Pages serves a project, into `dir`.
+fn build_sample(dir: &Path) -> PathBuf {
+    let out = dir.join("public");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let status = Command::new(env!("CARGO_BIN_EXE_opsbook"))
         .args(["build", "--root"])
@@ -188,6 +292,32 @@ fn sample_site_renders_styled_in_a_real_browser() {
         .status()
         .unwrap();
     assert!(status.success());
+    out
+}
+
+/// `target/browser-artifacts/`, emptied of an earlier run's screenshots.
+fn artifacts() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            // target/debug/deps/browser-HASH
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.parent()?.parent()?.parent()?.to_path_buf())
+        })
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("browser-artifacts");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn sample_site_renders_styled_in_a_real_browser() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = build_sample(dir.path());
     let server = serve(out.clone());
     let incident = std::fs::read_dir(out.join("incidents"))
         .unwrap()
@@ -262,5 +392,121 @@ fn sample_site_renders_styled_in_a_real_browser() {
     assert!(
         missing.is_empty(),
         "requests that found nothing under the sub-path: {missing:?}"
+    );
+}
+
+/// Issue 7: the availability record renders its charts and uptime bars in
+/// light and dark mode, without console errors or missing assets, and fits
+/// a phone.
+#[test]
+fn availability_pages_render_in_light_dark_and_on_a_phone() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = build_sample(dir.path());
+    let server = serve(out.clone());
+    let shots = artifacts();
+
+    // The newest complete month, and a weighted service, from the export.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/availability.json")).unwrap()).unwrap();
+    let month = json["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["complete"] == true && !m["services"].as_object().unwrap().is_empty())
+        .expect("a complete month");
+    let service = month["services"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, s)| s["weight"].as_u64() > Some(0))
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let month = month["month"].as_str().unwrap();
+
+    // (name, path, has charts, has uptime bars)
+    let pages = [
+        ("availability", "availability/".to_string(), true, true),
+        ("month", format!("availability/{month}/"), true, false),
+        ("trends", format!("trends/{month}/"), true, false),
+        ("service", format!("services/{service}/"), false, true),
+    ];
+    let mut problems = Vec::new();
+    for (name, path, has_charts, has_bars) in &pages {
+        let url = format!("{}{path}", server.base);
+        let mut seen = BTreeMap::new();
+        for (mode, width, extra) in [
+            ("light", 1400, &[][..]),
+            ("dark", 1400, &["--force-dark-mode"][..]),
+            ("phone", 375, &[][..]),
+        ] {
+            let shot = shots.join(format!("{name}-{mode}.png"));
+            let Load { probe: p, console } = load(&browser, &url, width, extra, Some(&shot));
+            let at = format!("{path} ({mode})");
+            let mut check = |ok: bool, what: &str| {
+                if !ok {
+                    problems.push(format!("{at}: {what}: {p:?}"));
+                }
+            };
+            check(
+                p["dark"] == (mode == "dark").to_string(),
+                "colour scheme emulated",
+            );
+            check(p["sheets"] == "2", "both stylesheets load");
+            check(console.is_empty(), &format!("console: {console:?}"));
+            check(p["errors"].is_empty(), "no load or script errors");
+            check(p["brokenImages"] == "0", "no broken images");
+            let n = |k: &str| p[k].parse::<usize>().unwrap();
+            if *has_charts {
+                check(n("charts") > 0, "has inline SVG charts");
+                check(
+                    n("chartsShown") == n("charts"),
+                    "every chart has a size and is visible",
+                );
+            }
+            if *has_bars {
+                check(n("bars") >= 90, "90 daily uptime bars");
+                check(n("barsShown") == n("bars"), "every bar is drawn");
+            }
+            if mode == "phone" {
+                check(p["width"] == "375", "phone viewport");
+                check(n("scrollWidth") <= 375, "no horizontal scroll");
+                check(
+                    p["overflowing"].is_empty(),
+                    "nothing wider than the screen outside .table-wrap",
+                );
+            }
+            check(shot.is_file(), "screenshot saved");
+            seen.insert(mode, p);
+        }
+        if *has_charts {
+            let (light, dark) = (&seen["light"], &seen["dark"]);
+            if light["series"] == dark["series"] || light["series"] == "none" {
+                problems.push(format!(
+                    "{path}: a series colour differs between light and dark: {} / {}",
+                    light["series"], dark["series"]
+                ));
+            }
+            if light["chartText"] == dark["chartText"] {
+                problems.push(format!(
+                    "{path}: chart text follows dark mode: {}",
+                    light["chartText"]
+                ));
+            }
+        }
+    }
+    let missing = server.missing.lock().unwrap().clone();
+    assert!(
+        missing.is_empty(),
+        "requests that found nothing under the sub-path: {missing:?}"
+    );
+    assert!(
+        problems.is_empty(),
+        "screenshots in {}:\n{}",
+        shots.display(),
+        problems.join("\n")
     );
 }

@@ -181,12 +181,12 @@ impl<'a> Record<'a> {
             columns: Vec<Column>,
             months: Vec<HistoryRow>,
             charts: Vec<ChartView>,
+            uptime: Vec<Uptime>,
             degraded_text: String,
             weights_text: String,
-            uptime: Vec<ServiceUptime>,
         }
         #[derive(Serialize)]
-        struct ServiceUptime {
+        struct Uptime {
             id: String,
             name: String,
             url: String,
@@ -236,23 +236,25 @@ impl<'a> Record<'a> {
                 .collect(),
             months: rows,
             charts: self.history_charts(),
+            // The daily bars of every service, as on its own page.
+            uptime: av
+                .recent
+                .iter()
+                .filter_map(|r| {
+                    Some(Uptime {
+                        id: r.id.to_string(),
+                        name: self.service_name(&r.id),
+                        url: self.href(&urls::service(&r.id)),
+                        block: self.service_block(&r.id)?,
+                    })
+                })
+                .collect(),
             degraded_text: self.degraded_text(),
             weights_text: weighted
                 .iter()
                 .map(|s| format!("{} {}", s.name, s.weight))
                 .collect::<Vec<_>>()
                 .join(", "),
-            uptime: weighted
-                .iter()
-                .filter_map(|s| {
-                    Some(ServiceUptime {
-                        id: s.id.to_string(),
-                        name: s.name.clone(),
-                        url: self.href(&urls::service(&s.id)),
-                        block: self.service_block(&s.id)?,
-                    })
-                })
-                .collect(),
         };
         let mut ctx = Context::new();
         ctx.insert("av", &view);
@@ -830,7 +832,8 @@ impl<'a> Record<'a> {
             next_label: month_label(pm.month.next()),
             availability_url: self.href(&month_url(pm.month)),
             metrics,
-            charts: Vec::new(),
+            // The incident and pager charts (the availability one is the update's).
+            charts: self.history_charts().into_iter().skip(1).collect(),
             noisiest_label,
             noisiest,
             overdue,
