@@ -242,10 +242,30 @@ fn write_marker(dir: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Removes a scratch directory if it is there (never following a link).
+/// The previous output can hold thousands of files: its top-level entries
+/// are removed in parallel (a quarter of a second of system time on its
+/// own for a 10,000-page site).
 fn remove_dir(dir: &Path) {
-    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
-        let _ = std::fs::remove_dir_all(dir);
+    use rayon::prelude::*;
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return;
     }
+    if let Ok(list) = std::fs::read_dir(dir) {
+        let entries: Vec<PathBuf> = list.flatten().map(|e| e.path()).collect();
+        entries.par_iter().for_each(|p| {
+            // `symlink_metadata`: a link inside is removed, never followed.
+            match std::fs::symlink_metadata(p) {
+                Ok(m) if m.is_dir() => {
+                    let _ = std::fs::remove_dir_all(p);
+                }
+                Ok(_) => {
+                    let _ = std::fs::remove_file(p);
+                }
+                Err(_) => {}
+            }
+        });
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Removes `PREFIX PID` and `PREFIX PID-old` directories in `dir` whose

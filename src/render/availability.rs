@@ -235,7 +235,7 @@ impl<'a> Record<'a> {
                 })
                 .collect(),
             months: rows,
-            charts: self.history_charts(),
+            charts: self.history_charts(None, true),
             // The daily bars of every service, as on its own page.
             uptime: av
                 .recent
@@ -289,9 +289,35 @@ impl<'a> Record<'a> {
             .filter(|m| !m.imported)
     }
 
-    fn history_charts(&self) -> Vec<ChartView> {
+    /// The record's charts. `window`: only the `n` months ending with this
+    /// one (a month page's charts must not grow with the record's length);
+    /// `None`: every month (the history page). `with_availability` adds the
+    /// availability chart first.
+    fn history_charts(
+        &self,
+        window: Option<(Month, usize)>,
+        with_availability: bool,
+    ) -> Vec<ChartView> {
+        let in_window = |m: Month| match window {
+            None => true,
+            Some((last, n)) => {
+                m <= last
+                    && std::iter::successors(Some(last), |x| Some(x.prev()))
+                        .nth(n.saturating_sub(1))
+                        .is_none_or(|first| m >= first)
+            }
+        };
         let mut out = Vec::new();
-        let months: Vec<&MonthFigures> = self.months_complete().collect();
+        let months: Vec<&MonthFigures> = self
+            .months_complete()
+            .filter(|m| in_window(m.month))
+            .collect();
+        let record_months: Vec<&PublicMonth<'_>> = self
+            .record
+            .months
+            .iter()
+            .filter(|m| in_window(m.month))
+            .collect();
         let label = |m: &MonthFigures| m.month.to_string();
         let mut series = vec![Series::new(
             "Platform",
@@ -311,7 +337,8 @@ impl<'a> Record<'a> {
                     .collect(),
             ));
         }
-        out.push(chart_view(charts::availability(
+        if with_availability {
+            out.push(chart_view(charts::availability(
             &ChartSpec {
                 id: "availability-by-month".into(),
                 title: "Availability per month".into(),
@@ -322,13 +349,13 @@ impl<'a> Record<'a> {
             &series,
             self.record.availability.platform_target.map(Ratio::to_f64),
         )));
+        }
         let sev: Vec<Series> = (0..4)
             .map(|k| {
                 Series::new(
                     &format!("S{}", k + 1),
                     &format!("chart-sev-{}", k + 1),
-                    self.record
-                        .months
+                    record_months
                         .iter()
                         .map(|m| (m.month.to_string(), Some(m.stats.by_severity[k] as f64)))
                         .collect(),
@@ -349,8 +376,7 @@ impl<'a> Record<'a> {
             Series::new(
                 name,
                 class,
-                self.record
-                    .months
+                record_months
                     .iter()
                     .map(|m| {
                         (
@@ -374,7 +400,7 @@ impl<'a> Record<'a> {
                 ttm(|s| s.p90, "p90", "chart-p90"),
             ],
         )));
-        if self.record.months.iter().any(|m| m.pager.is_some()) {
+        if record_months.iter().any(|m| m.pager.is_some()) {
             let shifts: Vec<Series> = self
                 .record
                 .shifts
@@ -384,8 +410,7 @@ impl<'a> Record<'a> {
                     Series::new(
                         name,
                         &format!("chart-shift-{}", name.to_ascii_lowercase()),
-                        self.record
-                            .months
+                        record_months
                             .iter()
                             .map(|m| {
                                 (
@@ -833,7 +858,8 @@ impl<'a> Record<'a> {
             availability_url: self.href(&month_url(pm.month)),
             metrics,
             // The incident and pager charts (the availability one is the update's).
-            charts: self.history_charts().into_iter().skip(1).collect(),
+            // The year up to this month: what a review looks back on.
+            charts: self.history_charts(Some((pm.month, 12)), false),
             noisiest_label,
             noisiest,
             overdue,
