@@ -83,7 +83,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     templates.set_global("base_path", &base_path);
     templates.set_global(
         "data_nav",
-        &render::context::data_nav(public.has_record, &base_path),
+        &render::context::data_nav(public.has_record, public.record.is_some(), &base_path),
     );
 
     // A refused output is reported with everything else: render on into

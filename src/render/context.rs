@@ -240,11 +240,11 @@ pub struct DataNav {
 }
 
 /// Header entries for the pages made from data, when there is data.
-pub fn data_nav(has_record: bool, base: &str) -> Vec<DataNav> {
+pub fn data_nav(has_record: bool, has_availability: bool, base: &str) -> Vec<DataNav> {
     if !has_record {
         return Vec::new();
     }
-    vec![
+    let mut nav = vec![
         DataNav {
             title: "Incidents",
             url: format!("{base}{}", crate::urls::INCIDENTS),
@@ -255,5 +255,13 @@ pub fn data_nav(has_record: bool, base: &str) -> Vec<DataNav> {
             url: format!("{base}{}", crate::urls::SERVICES),
             kinds: &["services", "service"],
         },
-    ]
+    ];
+    if has_availability {
+        nav.push(DataNav {
+            title: "Availability",
+            url: format!("{base}{}", crate::urls::AVAILABILITY),
+            kinds: &["availability", "trends"],
+        });
+    }
+    nav
 }
