@@ -13,7 +13,7 @@ use tera::Context;
 
 use super::charts::{self, Chart, ChartSpec, Series};
 use super::format;
-use super::incidents::{IncidentSummary, Views};
+use super::incidents::{IncidentSummary, Views, page_meta};
 use super::uptime;
 use crate::analyse::availability::{MonthFigures, Ratio, Source, minutes};
 use crate::analyse::measures::DurationStats;
@@ -1020,23 +1020,4 @@ pub fn trends_url(m: Month) -> String {
 fn trim_float(f: f64) -> String {
     let s = format!("{f:.6}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-#[derive(Serialize)]
-struct PageMeta {
-    title: String,
-    description: String,
-    kind: &'static str,
-    url: String,
-    permalink: String,
-}
-
-fn page_meta(config: &Config, title: &str, rel_url: &str, kind: &'static str) -> PageMeta {
-    PageMeta {
-        title: title.to_string(),
-        description: String::new(),
-        kind,
-        url: format!("{}{rel_url}", config.base_path()),
-        permalink: format!("{}/{rel_url}", config.origin_and_path()),
-    }
 }

@@ -339,8 +339,9 @@ impl<'a> Views<'a> {
     }
 }
 
+/// What templates see as `page` on pages made from data.
 #[derive(Serialize)]
-struct PageMeta {
+pub(crate) struct PageMeta {
     title: String,
     description: String,
     kind: &'static str,
@@ -348,7 +349,12 @@ struct PageMeta {
     permalink: String,
 }
 
-fn page_meta(config: &Config, title: &str, rel_url: &str, kind: &'static str) -> PageMeta {
+pub(crate) fn page_meta(
+    config: &Config,
+    title: &str,
+    rel_url: &str,
+    kind: &'static str,
+) -> PageMeta {
     PageMeta {
         title: title.to_string(),
         description: String::new(),
