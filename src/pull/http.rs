@@ -358,7 +358,14 @@ impl Client {
         query: &[(&str, &str)],
         auth: Option<&Auth>,
     ) -> Result<Response, HttpError> {
-        self.send("GET", url, query, &[("Accept", "application/json")], None, auth)
+        self.send(
+            "GET",
+            url,
+            query,
+            &[("Accept", "application/json")],
+            None,
+            auth,
+        )
     }
 
     /// `POST url` with a JSON body (GitLab GraphQL queries: safe to retry).
@@ -519,11 +526,7 @@ impl Client {
             .min(self.settings.backoff_max);
         let half = exp / 2;
         let nanos = half.as_nanos() as u64;
-        let jitter = if nanos == 0 {
-            0
-        } else {
-            random() % nanos
-        };
+        let jitter = if nanos == 0 { 0 } else { random() % nanos };
         half + Duration::from_nanos(jitter)
     }
 }
@@ -548,7 +551,10 @@ fn transport_message(e: ureq::Error) -> String {
 
 /// Defence in depth: even if a library echoed the token, it is cut here.
 fn scrub(kind: ErrorKind, auth: Option<&Auth>) -> ErrorKind {
-    let Some(token) = auth.map(|a| a.secret.value.as_str()).filter(|t| !t.is_empty()) else {
+    let Some(token) = auth
+        .map(|a| a.secret.value.as_str())
+        .filter(|t| !t.is_empty())
+    else {
         return kind;
     };
     let cut = |s: String| s.replace(token, "[redacted]");
@@ -586,7 +592,11 @@ fn server_wait(headers: &BTreeMap<String, String>, now: SystemTime) -> Option<Du
 fn with_query(url: &str, query: &[(&str, &str)]) -> String {
     let mut out = url.to_string();
     for (i, (k, v)) in query.iter().enumerate() {
-        let sep = if i == 0 && !url.contains('?') { '?' } else { '&' };
+        let sep = if i == 0 && !url.contains('?') {
+            '?'
+        } else {
+            '&'
+        };
         out.push(sep);
         out.push_str(&encode(k));
         out.push('=');
@@ -689,7 +699,10 @@ mod tests {
     #[test]
     fn missing_env_names_the_variable() {
         let e = Secret::from_env("OPSBOOK_TEST_SURELY_UNSET_VAR").unwrap_err();
-        assert!(e.to_string().contains("OPSBOOK_TEST_SURELY_UNSET_VAR is not set"));
+        assert!(
+            e.to_string()
+                .contains("OPSBOOK_TEST_SURELY_UNSET_VAR is not set")
+        );
     }
 
     #[test]
@@ -704,10 +717,16 @@ mod tests {
     #[test]
     fn query_is_encoded() {
         assert_eq!(
-            with_query("http://h/x", &[("q", "a b&c"), ("since", "2026-01-01T00:00:00Z")]),
+            with_query(
+                "http://h/x",
+                &[("q", "a b&c"), ("since", "2026-01-01T00:00:00Z")]
+            ),
             "http://h/x?q=a%20b%26c&since=2026-01-01T00%3A00%3A00Z"
         );
-        assert_eq!(with_query("http://h/x?a=1", &[("b", "2")]), "http://h/x?a=1&b=2");
+        assert_eq!(
+            with_query("http://h/x?a=1", &[("b", "2")]),
+            "http://h/x?a=1&b=2"
+        );
     }
 
     #[test]
