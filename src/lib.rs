@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod output;
 pub mod postmortem;
 pub mod publish;
+pub mod pull;
 pub mod render;
 pub mod report;
 pub mod scaffold;
