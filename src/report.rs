@@ -24,7 +24,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::publish::PublicSite;
 use crate::publish::record::PublicMonth;
 use crate::render::availability::{burn, mins, month_label, pct};
-use crate::render::format;
+use crate::render::format::{self, maybe_duration as dur};
 use crate::scaffold::markdown_literal as md;
 use crate::settings::{BuildOptions, Settings};
 use crate::urls;
@@ -709,10 +709,6 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn dur(d: Option<Duration>) -> String {
-    d.map_or_else(|| "–".into(), format::duration)
-}
-
 /// `median 4 min, p90 12 min (9 pages; 1 not acknowledged, left out)`.
 fn stats_text(s: &DurationStats, lacking: &str) -> String {
     let mut text = format!("median {}, p90 {}", dur(s.median), dur(s.p90));
@@ -729,11 +725,7 @@ fn count_delta(d: &Delta<usize>) -> (String, String) {
 
 /// (previous, change) of a duration: `+4 min`, `-1 h 2 min`.
 fn duration_delta(d: &Delta<Option<Duration>>) -> (String, String) {
-    let change = match d.diff() {
-        None => "–".to_string(),
-        Some(x) if x < Duration::zero() => format!("-{}", format::duration(-x)),
-        Some(x) => format!("+{}", format::duration(x)),
-    };
+    let change = d.diff().map_or_else(|| "–".into(), format::signed_duration);
     (dur(d.previous), change)
 }
 

@@ -12,11 +12,11 @@ use serde::Serialize;
 use tera::Context;
 
 use super::charts::{self, Chart, ChartSpec, Series};
-use super::format;
+use super::format::{self, count_change, duration_change};
 use super::incidents::{IncidentSummary, Views, page_meta};
 use super::uptime;
 use crate::analyse::availability::{MonthFigures, Ratio, Source, minutes};
-use crate::analyse::measures::DurationStats;
+use crate::analyse::measures::{Delta, DurationStats};
 use crate::config::Config;
 use crate::data::{Id, Month};
 use crate::markdown::escape_html;
@@ -687,120 +687,93 @@ impl<'a> Record<'a> {
             overdue_confidential: usize,
         }
         let s = &pm.stats;
-        let change_n = |d: Option<(usize, usize)>| {
-            d.map(|(prev, cur)| {
-                let diff = cur as i64 - prev as i64;
-                format!("{diff:+} (was {prev})")
-            })
+        let metric = |name: &str, value: String, change: Option<String>| Metric {
+            name: name.to_string(),
+            value,
+            change,
         };
-        let dur = |d: Option<Duration>| d.map_or_else(|| "–".into(), format::duration);
+        // "median / p90", and the change of the median.
+        let dur = format::maybe_duration;
+        let spread = |st: &DurationStats| format!("{} / {}", dur(st.median), dur(st.p90));
+        let c = s.change.as_ref();
         let mut metrics = vec![
-            Metric {
-                name: "Incidents".into(),
-                value: s.incidents.to_string(),
-                change: change_n(
-                    s.change
-                        .as_ref()
-                        .map(|c| (c.incidents.previous, c.incidents.current)),
-                ),
-            },
-            Metric {
-                name: "S1 and S2 incidents".into(),
-                value: (s.by_severity[0] + s.by_severity[1]).to_string(),
-                change: None,
-            },
-            Metric {
-                name: "Time to detect (median / p90)".into(),
-                value: format!(
-                    "{} / {}",
-                    dur(s.time_to_detect.median),
-                    dur(s.time_to_detect.p90)
-                ),
-                change: None,
-            },
-            Metric {
-                name: "Time to mitigate (median / p90)".into(),
-                value: format!(
-                    "{} / {}",
-                    dur(s.time_to_mitigate.median),
-                    dur(s.time_to_mitigate.p90)
-                ),
-                change: None,
-            },
-            Metric {
-                name: "Time to resolve (median / p90)".into(),
-                value: format!(
-                    "{} / {}",
-                    dur(s.time_to_resolve.median),
-                    dur(s.time_to_resolve.p90)
-                ),
-                change: None,
-            },
-            Metric {
-                name: "Corrective actions open / overdue".into(),
-                value: format!("{} / {}", s.actions.open, s.actions.overdue),
-                change: None,
-            },
+            metric(
+                "Incidents",
+                s.incidents.to_string(),
+                c.map(|c| count_change(&c.incidents)),
+            ),
+            metric(
+                "S1 and S2 incidents",
+                (s.by_severity[0] + s.by_severity[1]).to_string(),
+                c.map(|c| {
+                    count_change(&Delta {
+                        previous: c.by_severity[0].previous + c.by_severity[1].previous,
+                        current: c.by_severity[0].current + c.by_severity[1].current,
+                    })
+                }),
+            ),
+            metric(
+                "Time to detect (median / p90)",
+                spread(&s.time_to_detect),
+                c.map(|c| duration_change(&c.time_to_detect_median)),
+            ),
+            metric(
+                "Time to mitigate (median / p90)",
+                spread(&s.time_to_mitigate),
+                c.map(|c| duration_change(&c.time_to_mitigate_median)),
+            ),
+            metric(
+                "Time to resolve (median / p90)",
+                spread(&s.time_to_resolve),
+                c.map(|c| duration_change(&c.time_to_resolve_median)),
+            ),
+            metric(
+                "Corrective actions open / overdue",
+                format!("{} / {}", s.actions.open, s.actions.overdue),
+                None,
+            ),
         ];
         let mut noisiest = Vec::new();
         let mut noisiest_label = "Alert";
         if let Some(p) = &pm.pager {
-            metrics.push(Metric {
-                name: "Pages".into(),
-                value: p.pages.to_string(),
-                change: change_n(
-                    p.change
-                        .as_ref()
-                        .map(|c| (c.pages.previous, c.pages.current)),
-                ),
-            });
-            metrics.push(Metric {
-                name: "High-urgency pages".into(),
-                value: p.high_urgency.to_string(),
-                change: change_n(
-                    p.change
-                        .as_ref()
-                        .map(|c| (c.high_urgency.previous, c.high_urgency.current)),
-                ),
-            });
+            let c = p.change.as_ref();
+            metrics.push(metric(
+                "Pages",
+                p.pages.to_string(),
+                c.map(|c| count_change(&c.pages)),
+            ));
+            metrics.push(metric(
+                "High-urgency pages",
+                p.high_urgency.to_string(),
+                c.map(|c| count_change(&c.high_urgency)),
+            ));
             for (k, name) in self.record.shifts.iter().enumerate() {
-                metrics.push(Metric {
-                    name: format!("Pages in the {name} shift"),
-                    value: p.by_shift.get(k).copied().unwrap_or(0).to_string(),
-                    change: change_n(
-                        p.change
-                            .as_ref()
-                            .and_then(|c| c.by_shift.get(k))
-                            .map(|d| (d.previous, d.current)),
-                    ),
-                });
+                metrics.push(metric(
+                    &format!("Pages in the {name} shift"),
+                    p.by_shift.get(k).copied().unwrap_or(0).to_string(),
+                    c.and_then(|c| c.by_shift.get(k)).map(count_change),
+                ));
             }
-            metrics.push(Metric {
-                name: "Interruptions: business / off / sleep hours".into(),
-                value: format!(
-                    "{} / {} / {}",
-                    p.interruptions.business, p.interruptions.off, p.interruptions.sleep
-                ),
-                change: None,
-            });
-            metrics.push(Metric {
-                name: "Time to acknowledge (median / p90)".into(),
-                value: format!(
-                    "{} / {}",
-                    dur(p.time_to_acknowledge.median),
-                    dur(p.time_to_acknowledge.p90)
-                ),
-                change: None,
-            });
-            metrics.push(Metric {
-                name: "Time to resolve a page (median / p90)".into(),
-                value: format!(
-                    "{} / {}",
-                    dur(p.time_to_resolve.median),
-                    dur(p.time_to_resolve.p90)
-                ),
-                change: None,
-            });
+            let i = &p.interruptions;
+            metrics.push(metric(
+                "Interruptions: business / off / sleep hours",
+                format!("{} / {} / {}", i.business, i.off, i.sleep),
+                c.map(|c| {
+                    [&c.business, &c.off, &c.sleep]
+                        .map(|d| format!("{:+}", d.diff()))
+                        .join(" / ")
+                }),
+            ));
+            metrics.push(metric(
+                "Time to acknowledge (median / p90)",
+                spread(&p.time_to_acknowledge),
+                c.map(|c| duration_change(&c.time_to_acknowledge_median)),
+            ));
+            metrics.push(metric(
+                "Time to resolve a page (median / p90)",
+                spread(&p.time_to_resolve),
+                c.map(|c| duration_change(&c.time_to_resolve_median)),
+            ));
             if self.record.public_alert_titles {
                 noisiest = p
                     .noisiest
