@@ -53,7 +53,11 @@ pub struct PublicRecord<'a> {
 
 impl<'a> PublicRecord<'a> {
     pub fn month(&self, m: Month) -> Option<&PublicMonth<'a>> {
-        self.months.iter().find(|x| x.month == m)
+        // Months are consecutive and sorted (see `new`).
+        self.months
+            .binary_search_by(|x| x.month.cmp(&m))
+            .ok()
+            .map(|k| &self.months[k])
     }
 
     pub(super) fn new(
@@ -117,15 +121,22 @@ impl<'a> PublicRecord<'a> {
                 confidential: 0,
                 s1: Vec::new(),
                 s1_confidential: 0,
-                maintenance: maintenance
-                    .iter()
-                    .filter(|w| w.start < stats.month.end() && w.end > stats.month.start())
-                    .collect(),
+                maintenance: Vec::new(),
                 stats,
                 overdue,
                 overdue_confidential,
                 pager,
             });
+        }
+        // Each window joins every month it overlaps: one pass over the windows.
+        for w in maintenance {
+            let mut m = Month::of(w.start);
+            while m.start() < w.end {
+                if let Some(&k) = by_month.get(&m) {
+                    months[k].maintenance.push(w);
+                }
+                m = m.next();
+            }
         }
         for i in all {
             let Some(&k) = by_month.get(&Month::of(i.started_at)) else {
