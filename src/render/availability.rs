@@ -298,15 +298,11 @@ impl<'a> Record<'a> {
         window: Option<(Month, usize)>,
         with_availability: bool,
     ) -> Vec<ChartView> {
-        let in_window = |m: Month| match window {
-            None => true,
-            Some((last, n)) => {
-                m <= last
-                    && std::iter::successors(Some(last), |x| Some(x.prev()))
-                        .nth(n.saturating_sub(1))
-                        .is_none_or(|first| m >= first)
-            }
-        };
+        let range = window.map(|(last, n)| {
+            let first = (1..n).fold(last, |m, _| m.prev());
+            (first, last)
+        });
+        let in_window = |m: Month| range.is_none_or(|(first, last)| (first..=last).contains(&m));
         let mut out = Vec::new();
         let months: Vec<&MonthFigures> = self
             .months_complete()
