@@ -14,6 +14,12 @@ use crate::analyse::availability::{Fraction, Rules};
 use crate::data::Percent;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
+mod sources;
+pub use sources::{
+    GitLabLabels, GitLabSource, PagerDutySource, ProjectRef, PrometheusSource, SliUnit,
+    TimelineTags,
+};
+
 pub const CONFIG_FILE: &str = "opsbook.toml";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -34,6 +40,10 @@ pub struct Config {
     #[serde(skip_serializing, deserialize_with = "read_from_text")]
     pub availability: Rules,
     pub pager: Pager,
+    /// `[gitlab]`, `[pagerduty]`, `[prometheus]`: the sources of `opsbook pull`.
+    pub gitlab: Option<GitLabSource>,
+    pub pagerduty: Option<PagerDutySource>,
+    pub prometheus: Option<PrometheusSource>,
     /// Anything a site's templates want; passed through untouched.
     pub extra: BTreeMap<String, toml::Value>,
 }
@@ -57,6 +67,9 @@ impl Default for Config {
             blameless: Blameless::default(),
             availability: Rules::default(),
             pager: Pager::default(),
+            gitlab: None,
+            pagerduty: None,
+            prometheus: None,
             extra: BTreeMap::new(),
         }
     }
@@ -79,6 +92,18 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ("blameless", "the section [blameless]"),
     ("availability", "the section [availability]"),
     ("pager", PAGER_HELP),
+    (
+        "gitlab",
+        "the section [gitlab]: url, project, token_env, [gitlab.services] (see docs/pull.md)",
+    ),
+    (
+        "pagerduty",
+        "the section [pagerduty]: url, token_env, [pagerduty.services] (see docs/pull.md)",
+    ),
+    (
+        "prometheus",
+        "the section [prometheus]: url, query, label, unit (see docs/pull.md)",
+    ),
     ("extra", "the section [extra]: values for your templates"),
 ];
 const BLAMELESS_KEYS: &[(&str, &str)] = &[(
