@@ -1,7 +1,13 @@
 //! A whole update of `data/` (what `opsbook pull` writes): every file is
-//! written into a staging folder beside `data/` first, and moved into place
-//! only when all of them were written. A failed update leaves `data/` as it
-//! was; an update never deletes a file it did not write.
+//! written into a staging folder beside `data/` first; `prepare` lays the
+//! complete next `data/` beside it (hard links to the unchanged files plus
+//! the staged ones), which the caller validates with the loader; `commit`
+//! then swaps it in with one atomic rename, so that a reader, a crash or a
+//! kill at any moment sees the old `data/` or the new one, never a mix.
+//!
+//! A failed update leaves `data/` as it was; an update never deletes a file
+//! it did not write or was not asked to remove, and a file someone changes
+//! while the update runs is kept (see `restore_foreign`).
 
 use std::collections::BTreeSet;
 use std::io;
@@ -20,14 +26,20 @@ pub struct Staging {
     dir: PathBuf,
     /// Staged paths, relative to the site root (`data/...`).
     files: BTreeSet<PathBuf>,
+    /// Paths to remove (a snapshot that moved), relative to the site root.
+    removed: BTreeSet<PathBuf>,
 }
+
+/// Inside the staging folder: the staged files, and the next `data/`.
+const STAGED: &str = "staged";
+const NEXT: &str = "next";
 
 impl Staging {
     /// Creates the staging folder for an update of `root/data/`.
     pub fn new(root: &Path) -> io::Result<Staging> {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
+        static NEXT_N: AtomicU32 = AtomicU32::new(0);
         loop {
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let n = NEXT_N.fetch_add(1, Ordering::Relaxed);
             let dir = root.join(format!(
                 ".{DATA_DIR}.opsbook-staging-{}-{n}",
                 std::process::id()
@@ -39,6 +51,7 @@ impl Staging {
                         root: root.to_path_buf(),
                         dir,
                         files: BTreeSet::new(),
+                        removed: BTreeSet::new(),
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -56,46 +69,155 @@ impl Staging {
     /// `data/` (as `write::incident_path` gives). Each path once.
     pub fn write(&mut self, rel: &Path, contents: &str) -> io::Result<()> {
         let inside = checked(rel)?;
-        if !self.files.insert(rel.to_path_buf()) {
+        if self.removed.contains(rel) || !self.files.insert(rel.to_path_buf()) {
             return Err(invalid(rel, "is written twice in one update"));
         }
-        let path = self.dir.join(inside);
+        let path = self.dir.join(STAGED).join(inside);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, contents)
     }
 
-    /// Moves every staged file into `data/`, leaving unchanged files
-    /// untouched, and returns the paths that changed (relative to the root).
-    ///
-    /// Every folder is made and every target checked before the first move,
-    /// so what can fail fails while `data/` is still as it was. Each move
-    /// replaces one file atomically: a reader sees the old or the new file,
-    /// never half of one.
-    pub fn commit(self) -> io::Result<Vec<PathBuf>> {
-        let mut moves = Vec::new();
+    /// Stages the removal of `rel` (a snapshot the update moved elsewhere).
+    pub fn remove(&mut self, rel: &Path) -> io::Result<()> {
+        checked(rel)?;
+        if self.files.contains(rel) || !self.removed.insert(rel.to_path_buf()) {
+            return Err(invalid(rel, "is written and removed in one update"));
+        }
+        Ok(())
+    }
+
+    /// The paths the update would change, relative to the site root:
+    /// staged files whose bytes differ from `data/`'s (or are new), and
+    /// removals of files that exist.
+    pub fn changes(&self) -> io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
         for rel in &self.files {
-            let target = self.root.join(rel);
-            let staged = self.dir.join(checked(rel)?);
+            let staged = std::fs::read(self.dir.join(STAGED).join(checked(rel)?))?;
+            if !std::fs::read(self.root.join(rel)).is_ok_and(|old| old == staged) {
+                out.push(rel.clone());
+            }
+        }
+        out.extend(
+            self.removed
+                .iter()
+                .filter(|rel| self.root.join(rel).is_file())
+                .cloned(),
+        );
+        out.sort();
+        Ok(out)
+    }
+
+    /// Lays out the next `data/` in the staging folder and returns the root
+    /// that holds it (`<staging>/next`), for the loader to validate: the
+    /// current files (hard links, or copies where links are refused) with
+    /// the removals left out and the staged files in place.
+    pub fn prepare(&self) -> io::Result<PathBuf> {
+        let next_root = self.dir.join(NEXT);
+        let next = next_root.join(DATA_DIR);
+        if next_root.exists() {
+            std::fs::remove_dir_all(&next_root)?;
+        }
+        std::fs::create_dir_all(&next)?;
+        let current = self.root.join(DATA_DIR);
+        if current.is_dir() {
+            for entry in walkdir::WalkDir::new(&current).min_depth(1) {
+                let entry = entry.map_err(io::Error::other)?;
+                let inside = entry.path().strip_prefix(&current).expect("walked below");
+                let rel = Path::new(DATA_DIR).join(inside);
+                let target = next.join(inside);
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&target)?;
+                } else if !self.removed.contains(&rel) && !self.files.contains(&rel) {
+                    link_or_copy(entry.path(), &target)?;
+                }
+            }
+        }
+        for rel in &self.files {
+            let inside = checked(rel)?;
+            let target = next.join(&inside);
             if target.is_dir() {
                 return Err(invalid(rel, "is a folder; it was not replaced"));
-            }
-            let new = std::fs::read(&staged)?;
-            if std::fs::read(&target).is_ok_and(|old| old == new) {
-                continue;
             }
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            moves.push((staged, target, rel.clone()));
+            link_or_copy(&self.dir.join(STAGED).join(&inside), &target)?;
         }
-        let mut changed = Vec::with_capacity(moves.len());
-        for (staged, target, rel) in moves {
-            std::fs::rename(&staged, &target)?;
-            changed.push(rel);
+        Ok(next_root)
+    }
+
+    /// Puts the update in place and returns the paths that changed
+    /// (relative to the root); with no change, touches nothing.
+    ///
+    /// Where the system can exchange two folders atomically (Linux), the
+    /// next `data/` laid by `prepare` takes the place of the current one in
+    /// one step. Elsewhere each file is replaced atomically, one by one.
+    pub fn commit(self) -> io::Result<Vec<PathBuf>> {
+        let changed = self.changes()?;
+        if changed.is_empty() {
+            return Ok(changed);
         }
+        let next_root = self.prepare()?;
+        let current = self.root.join(DATA_DIR);
+        let plain_dir = std::fs::symlink_metadata(&current).is_ok_and(|m| m.is_dir());
+        if plain_dir && exchange(&current, &next_root.join(DATA_DIR)).is_ok() {
+            // The old data/ is now at next/data.
+            self.restore_foreign(&next_root.join(DATA_DIR))?;
+            return Ok(changed);
+        }
+        self.move_one_by_one(&changed)?;
         Ok(changed)
+    }
+
+    /// After the exchange: a file of the old `data/` that the new one lacks
+    /// or holds as another file (someone wrote it after `prepare`), and that
+    /// this update did not stage or remove, goes back into `data/`.
+    fn restore_foreign(&self, old: &Path) -> io::Result<()> {
+        let current = self.root.join(DATA_DIR);
+        for entry in walkdir::WalkDir::new(old).min_depth(1) {
+            let entry = entry.map_err(io::Error::other)?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let inside = entry.path().strip_prefix(old).expect("walked below");
+            let rel = Path::new(DATA_DIR).join(inside);
+            if self.files.contains(&rel) || self.removed.contains(&rel) {
+                continue;
+            }
+            let target = current.join(inside);
+            if !same_file(entry.path(), &target) {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(entry.path(), &target)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn move_one_by_one(&self, changed: &[PathBuf]) -> io::Result<()> {
+        // Every folder is made and every target checked before the first
+        // move, so what can fail fails while data/ is still as it was.
+        let mut moves = Vec::new();
+        for rel in changed.iter().filter(|r| self.files.contains(*r)) {
+            let target = self.root.join(rel);
+            if target.is_dir() {
+                return Err(invalid(rel, "is a folder; it was not replaced"));
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            moves.push((self.dir.join(STAGED).join(checked(rel)?), target));
+        }
+        for (staged, target) in moves {
+            std::fs::rename(&staged, &target)?;
+        }
+        for rel in changed.iter().filter(|r| self.removed.contains(*r)) {
+            std::fs::remove_file(self.root.join(rel))?;
+        }
+        Ok(())
     }
 }
 
@@ -104,6 +226,56 @@ impl Drop for Staging {
         // Best effort: a folder left by a crash is named after its process.
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    b.exists() && std::fs::read(a).ok() == std::fs::read(b).ok()
+}
+
+/// Swaps two folders in one step (`renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: two valid NUL-terminated paths; the call only reads them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// `rel` below `data/`, as a path inside the staging folder; an error for
@@ -210,6 +382,67 @@ mod tests {
         drop(s);
         assert_eq!(tree(&root), before);
         assert!(!staging.exists());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_moved_snapshot_is_removed_and_others_are_kept() {
+        let root = site();
+        std::fs::write(root.join("data/incidents/2026/2.yaml"), "two\n").unwrap();
+        let mut s = Staging::new(&root).unwrap();
+        s.write(Path::new("data/incidents/2025/2.yaml"), "two\n")
+            .unwrap();
+        s.remove(Path::new("data/incidents/2026/2.yaml")).unwrap();
+        assert!(s.write(Path::new("data/incidents/2026/2.yaml"), "x").is_err());
+        let next = s.prepare().unwrap();
+        assert_eq!(
+            tree(&next),
+            [
+                ("data/incidents/2025/2.yaml".into(), "two\n".into()),
+                ("data/incidents/2026/1.yaml".into(), "mine\n".into()),
+                ("data/services.yaml".into(), "old\n".into()),
+            ]
+        );
+        let changed = s.commit().unwrap();
+        assert_eq!(
+            changed,
+            [
+                PathBuf::from("data/incidents/2025/2.yaml"),
+                PathBuf::from("data/incidents/2026/2.yaml")
+            ]
+        );
+        assert_eq!(
+            tree(&root),
+            [
+                ("data/incidents/2025/2.yaml".into(), "two\n".into()),
+                ("data/incidents/2026/1.yaml".into(), "mine\n".into()),
+                ("data/services.yaml".into(), "old\n".into()),
+            ]
+        );
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_file_written_by_someone_else_during_the_update_is_kept() {
+        let root = site();
+        let mut s = Staging::new(&root).unwrap();
+        s.write(Path::new("data/pages/2026-10.yaml"), "pages\n")
+            .unwrap();
+        s.prepare().unwrap();
+        // After the next data/ was laid out, a person saves two files.
+        std::fs::write(root.join("data/maintenance.yaml"), "new\n").unwrap();
+        std::fs::remove_file(root.join("data/services.yaml")).unwrap();
+        std::fs::write(root.join("data/services.yaml"), "edited\n").unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            tree(&root),
+            [
+                ("data/incidents/2026/1.yaml".into(), "mine\n".into()),
+                ("data/maintenance.yaml".into(), "new\n".into()),
+                ("data/pages/2026-10.yaml".into(), "pages\n".into()),
+                ("data/services.yaml".into(), "edited\n".into()),
+            ]
+        );
         std::fs::remove_dir_all(root).unwrap();
     }
 }
