@@ -73,6 +73,45 @@ enum Command {
     /// Print a monthly text in markdown to stdout.
     #[command(subcommand)]
     Report(Report),
+    /// Fetch incidents (GitLab), pages (PagerDuty) and SLIs (Prometheus)
+    /// into the snapshots under data/.
+    ///
+    /// Without --since or --month: incidents updated since the start of the
+    /// previous month, pages of the previous and the current month, SLIs of
+    /// the previous month. Everything is staged and validated first; data/
+    /// changes only when every source succeeded. Tokens come from the
+    /// variables opsbook.toml names (token_env).
+    Pull(PullArgs),
+}
+
+#[derive(clap::Args)]
+struct PullArgs {
+    /// Site root: the folder holding data/ and opsbook.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Incidents updated since this date, pages and SLIs of every month
+    /// from its month on (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "month")]
+    since: Option<String>,
+    /// That month's pages and SLIs, and the incidents that started in it
+    /// (YYYY-MM; the current month gives the month to date).
+    #[arg(long, value_name = "YYYY-MM")]
+    month: Option<String>,
+    /// Only these sources, comma-separated: gitlab,pagerduty,prometheus.
+    #[arg(long, value_name = "SOURCES", value_delimiter = ',')]
+    only: Option<Vec<String>>,
+    /// Fetch and validate, list what would change, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Seconds to wait for any single read from a server.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
+    /// The current instant, RFC 3339 (for tests and reproductions).
+    #[arg(long, hide = true)]
+    now: Option<String>,
+    /// First retry wait in milliseconds (for tests).
+    #[arg(long, hide = true)]
+    backoff_ms: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -159,6 +198,7 @@ fn main() -> ExitCode {
                 Err(diags) => fail(&diags),
             };
         }
+        Command::Pull(args) => return pull(args),
         Command::Report(r) => {
             let (kind, args) = match r {
                 Report::Monthly(a) => (opsbook::report::Kind::Monthly, a),
@@ -240,6 +280,107 @@ fn main() -> ExitCode {
                 match diags.warning_count() {
                     0 => String::new(),
                     n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&diags),
+    }
+}
+
+fn pull(args: PullArgs) -> ExitCode {
+    use opsbook::pull::{self, Source, window::Span};
+    let mut diags = Diagnostics::new();
+    let mut bad = |flag: &str, value: &str, want: &str, example: &str| {
+        diags.push(
+            opsbook::diag::Diagnostic::error(format!("{flag} {value:?} is not {want}"))
+                .help(format!("e.g. {flag} {example}")),
+        );
+    };
+    let span = match (&args.since, &args.month) {
+        (Some(d), _) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Span::Since(d),
+            Err(_) => {
+                bad("--since", d, "a date", "2026-10-01");
+                Span::Default
+            }
+        },
+        (_, Some(m)) => match opsbook::data::Month::parse(m) {
+            Some(m) => Span::Month(m),
+            None => {
+                bad("--month", m, "a month", "2026-10");
+                Span::Default
+            }
+        },
+        _ => Span::Default,
+    };
+    let only = args.only.as_ref().map(|names| {
+        names
+            .iter()
+            .filter_map(|n| {
+                let s = Source::parse(n);
+                if s.is_none() {
+                    bad("--only", n, "a source", "gitlab,pagerduty,prometheus");
+                }
+                s
+            })
+            .collect()
+    });
+    let now = match &args.now {
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map(|t| t.to_utc())
+            .unwrap_or_else(|_| {
+                bad("--now", t, "an RFC 3339 instant", "2026-12-01T00:00:00Z");
+                chrono::DateTime::UNIX_EPOCH
+            }),
+        None => {
+            let since_epoch = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            chrono::DateTime::from_timestamp(since_epoch.as_secs() as i64, 0).unwrap_or_default()
+        }
+    };
+    if diags.has_errors() {
+        return fail(&diags);
+    }
+    let mut http = pull::http::Settings {
+        read_timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ..Default::default()
+    };
+    if let Some(ms) = args.backoff_ms {
+        http.backoff_base = std::time::Duration::from_millis(ms);
+        http.backoff_max = std::time::Duration::from_millis(ms * 8);
+    }
+    let opts = pull::Options {
+        root: args.root,
+        span,
+        only,
+        dry_run: args.dry_run,
+        now,
+        http,
+    };
+    match pull::run(&opts, &pull::Progress::stderr()) {
+        Ok(outcome) => {
+            eprint!("{}", outcome.warnings);
+            for line in &outcome.fetched {
+                eprintln!("{line}");
+            }
+            let verb = if opts.dry_run {
+                "would change"
+            } else {
+                "changed"
+            };
+            for path in &outcome.changed {
+                println!("{}", path.display());
+            }
+            eprintln!(
+                "pull: {} file{} {verb} under data/{}",
+                outcome.changed.len(),
+                if outcome.changed.len() == 1 { "" } else { "s" },
+                if opts.dry_run {
+                    " (dry run: nothing written)"
+                } else {
+                    ""
                 }
             );
             ExitCode::SUCCESS

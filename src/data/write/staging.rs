@@ -393,7 +393,10 @@ mod tests {
         s.write(Path::new("data/incidents/2025/2.yaml"), "two\n")
             .unwrap();
         s.remove(Path::new("data/incidents/2026/2.yaml")).unwrap();
-        assert!(s.write(Path::new("data/incidents/2026/2.yaml"), "x").is_err());
+        assert!(
+            s.write(Path::new("data/incidents/2026/2.yaml"), "x")
+                .is_err()
+        );
         let next = s.prepare().unwrap();
         assert_eq!(
             tree(&next),
