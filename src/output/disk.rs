@@ -287,7 +287,7 @@ fn remove_stale(dir: &Path, prefix: &str) {
 
 /// Linux: the process no longer exists. Elsewhere (no cheap portable
 /// check), or without `/proc`: the directory is more than a day old.
-fn is_stale(pid: u32, path: &Path) -> bool {
+pub(crate) fn is_stale(pid: u32, path: &Path) -> bool {
     if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
         return !Path::new("/proc").join(pid.to_string()).exists();
     }

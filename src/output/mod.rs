@@ -18,6 +18,7 @@ use std::sync::Mutex;
 
 use crate::diag::Diagnostic;
 
+pub(crate) use disk::is_stale;
 pub use guard::MARKER;
 
 /// Where a build writes. `write` and `copy` take `&self` and may be called

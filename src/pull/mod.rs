@@ -144,6 +144,7 @@ pub fn run_with(
         return Err(diags);
     }
     let existing = loaded.dataset;
+    check_mappings(root, &config, &sources, &existing)?;
 
     let ctx = Ctx { client, progress };
     let fetched = fetch_all(&ctx, &config, &auths, &sources, &plan)?;
@@ -262,6 +263,59 @@ fn io_diag(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write the update of data/: {e}"))
         .at(Location::file(path))
         .help("check that the site root is writable; data/ was left as it was")
+}
+
+/// Every service a `[*.services]` mapping names must be in services.yaml:
+/// caught here, before any request, at the line of opsbook.toml.
+fn check_mappings(
+    root: &Path,
+    config: &Config,
+    sources: &[Source],
+    data: &crate::data::Dataset,
+) -> Result<(), Diagnostics> {
+    let file = Path::new(crate::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let mut diags = Diagnostics::new();
+    let mut check = |section: &str, map: &BTreeMap<String, String>| {
+        for (name, id) in map {
+            let known =
+                crate::data::model::Id::parse(id).is_some_and(|id| data.service(&id).is_some());
+            if known {
+                continue;
+            }
+            let needle = format!("\"{id}\"");
+            let at = match text.find(&needle) {
+                Some(offset) => Location::at_offset(file, &text, offset),
+                None => Location::file(file),
+            };
+            let ids: Vec<&str> = data.services.iter().map(|s| s.id.as_str()).collect();
+            diags.push(
+                Diagnostic::error(format!(
+                    "[{section}.services] maps {name:?} to {id:?}, which is not a service in data/services.yaml"
+                ))
+                .at(at)
+                .help(format!("use one of: {}", ids.join(", "))),
+            );
+        }
+    };
+    if let Some(g) = config
+        .gitlab
+        .as_ref()
+        .filter(|_| sources.contains(&Source::GitLab))
+    {
+        check("gitlab", &g.services);
+    }
+    if let Some(p) = config
+        .pagerduty
+        .as_ref()
+        .filter(|_| sources.contains(&Source::PagerDuty))
+    {
+        check("pagerduty", &p.services);
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(())
 }
 
 /// The sources to fetch: `--only`'s (each must be configured), else all

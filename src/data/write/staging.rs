@@ -38,6 +38,7 @@ impl Staging {
     /// Creates the staging folder for an update of `root/data/`.
     pub fn new(root: &Path) -> io::Result<Staging> {
         static NEXT_N: AtomicU32 = AtomicU32::new(0);
+        remove_stale(root);
         loop {
             let n = NEXT_N.fetch_add(1, Ordering::Relaxed);
             let dir = root.join(format!(
@@ -225,6 +226,28 @@ impl Drop for Staging {
     fn drop(&mut self) {
         // Best effort: a folder left by a crash is named after its process.
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Staging folders of killed runs (their process is gone): removed, so a
+/// killed pull leaves nothing behind for long.
+fn remove_stale(root: &Path) {
+    let prefix = format!(".{DATA_DIR}.opsbook-staging-");
+    let Ok(list) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in list.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && crate::output::is_stale(pid, &entry.path()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -446,6 +469,21 @@ mod tests {
                 ("data/services.yaml".into(), "edited\n".into()),
             ]
         );
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn staging_folders_of_dead_processes_are_removed() {
+        let root = site();
+        // No process has pid u32::MAX - 1 (Linux pids stay below 2^22).
+        let dead = root.join(format!(".data.opsbook-staging-{}-0", u32::MAX - 1));
+        std::fs::create_dir_all(dead.join("staged")).unwrap();
+        let s = Staging::new(&root).unwrap();
+        if cfg!(target_os = "linux") {
+            assert!(!dead.exists(), "a killed pull's staging folder is removed");
+        }
+        assert!(s.dir().exists(), "our own is kept");
+        drop(s);
         std::fs::remove_dir_all(root).unwrap();
     }
 }
