@@ -46,6 +46,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use super::http::{Auth, Response};
 use super::{Ctx, Fetched, http_diag};
 
+/// An optional instant.
+type Time = Option<DateTime<Utc>>;
+
 const SOURCE: &str = "pagerduty";
 const ACCEPT: &str = "application/vnd.pagerduty+json;version=2";
 /// Records per page (PagerDuty's maximum).
@@ -285,11 +288,7 @@ impl Api<'_> {
     }
 
     /// The earliest acknowledge and resolve times in an incident's log.
-    fn log_times(
-        &self,
-        id: &str,
-        warnings: &mut Diagnostics,
-    ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), Diagnostics> {
+    fn log_times(&self, id: &str, warnings: &mut Diagnostics) -> Result<(Time, Time), Diagnostics> {
         let path = format!("/incidents/{id}/log_entries");
         let entries = match self.list(&path, "log_entries", &[], &format!("log of {id}"))? {
             Some(e) => e,
@@ -326,8 +325,8 @@ struct Raw {
     urgency: String,
     created_at: DateTime<Utc>,
     /// `None`: the list did not say (ask the log).
-    acknowledged_at: Option<Option<DateTime<Utc>>>,
-    resolved_at: Option<Option<DateTime<Utc>>>,
+    acknowledged_at: Option<Time>,
+    resolved_at: Option<Time>,
     escalation_policy: Option<String>,
 }
 
