@@ -50,8 +50,14 @@ pub struct Options {
 /// What was done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Created { iid: u64, web_url: String },
-    Updated { iid: u64, web_url: String },
+    Created {
+        iid: u64,
+        web_url: String,
+    },
+    Updated {
+        iid: u64,
+        web_url: String,
+    },
     /// `--dry-run`: the request that would have been sent, for stdout.
     DryRun(String),
 }
@@ -156,9 +162,8 @@ pub fn endpoint(
     cfg: Option<&GitLabSource>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Endpoint, Diagnostic> {
-    let api = env("CI_API_V4_URL").or_else(|| {
-        cfg.map(|c| format!("{}/api/v4", c.url.trim().trim_end_matches('/')))
-    });
+    let api = env("CI_API_V4_URL")
+        .or_else(|| cfg.map(|c| format!("{}/api/v4", c.url.trim().trim_end_matches('/'))));
     let project = env("CI_PROJECT_ID").or_else(|| cfg.map(|c| c.project.api_id()));
     let token_env = cfg.map_or_else(|| "GITLAB_TOKEN".to_string(), |c| c.token_env.clone());
     match (api, project) {
@@ -387,7 +392,9 @@ mod tests {
 
     #[test]
     fn only_lost_answers_are_rechecked() {
-        assert!(ambiguous(&error(http::ErrorKind::Transport("reset".into()))));
+        assert!(ambiguous(&error(http::ErrorKind::Transport(
+            "reset".into()
+        ))));
         assert!(!ambiguous(&error(http::ErrorKind::Decode("x".into()))));
         for (status, want) in [(502, true), (409, true), (401, false), (422, false)] {
             let kind = http::ErrorKind::Status {

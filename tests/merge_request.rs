@@ -78,7 +78,8 @@ fn gitlab(
 ) -> FixtureServer {
     let gets = Arc::new(AtomicUsize::new(0));
     let posts = Arc::new(AtomicUsize::new(0));
-    FixtureServer::routed(move |_, req: &Recorded| match req.method.as_str() {
+    FixtureServer::routed(move |_, req: &Recorded| {
+        match req.method.as_str() {
         "GET" => Reply::json(200, &open(gets.fetch_add(1, Ordering::SeqCst))),
         "POST" => post(posts.fetch_add(1, Ordering::SeqCst)).unwrap_or_else(|| {
             Reply::json(
@@ -91,6 +92,7 @@ fn gitlab(
             r#"{"iid": 12, "web_url": "https://gitlab.example.com/infra/handbook/-/merge_requests/12", "target_branch": "main"}"#,
         ),
         _ => Reply::json(405, "{}"),
+    }
     })
 }
 
@@ -109,11 +111,20 @@ fn methods(reqs: &[Recorded]) -> Vec<&str> {
 #[track_caller]
 fn token_only_in_header(reqs: &[Recorded], out: &Output) {
     for r in reqs {
-        assert_eq!(r.header("private-token"), Some(TOKEN), "{} {}", r.method, r.target);
+        assert_eq!(
+            r.header("private-token"),
+            Some(TOKEN),
+            "{} {}",
+            r.method,
+            r.target
+        );
         assert!(!r.target.contains(TOKEN), "token in URL {}", r.target);
         assert!(!r.body.contains(TOKEN), "token in body");
         for (name, value) in &r.headers {
-            assert!(name == "private-token" || !value.contains(TOKEN), "token in {name}");
+            assert!(
+                name == "private-token" || !value.contains(TOKEN),
+                "token in {name}"
+            );
         }
     }
     assert!(!out.stdout.contains(TOKEN), "token in stdout");
@@ -130,7 +141,10 @@ fn assert_lookup(r: &Recorded) {
     q.sort_unstable();
     assert_eq!(
         q,
-        ["source_branch=opsbook%2Favailability-2026-11", "state=opened"]
+        [
+            "source_branch=opsbook%2Favailability-2026-11",
+            "state=opened"
+        ]
     );
 }
 
@@ -183,7 +197,8 @@ fn updates_the_open_merge_request() {
 
 #[test]
 fn unauthorized_fails_with_the_redacted_url_and_status_and_no_token() {
-    let server = FixtureServer::routed(|_, _| Reply::json(401, r#"{"message":"401 Unauthorized"}"#));
+    let server =
+        FixtureServer::routed(|_, _| Reply::json(401, r#"{"message":"401 Unauthorized"}"#));
     let site = site(Some(&server));
     let out = run(&site, &[], &[]);
     out.assert_failure().assert_stderr_has(&[
@@ -254,7 +269,11 @@ fn ci_variables_name_the_api_and_project() {
     out.assert_success();
     let reqs = server.requests();
     assert_eq!(methods(&reqs), ["GET", "POST"]);
-    assert!(reqs[0].target.starts_with("/api/v4/projects/42/merge_requests?"));
+    assert!(
+        reqs[0]
+            .target
+            .starts_with("/api/v4/projects/42/merge_requests?")
+    );
     let body: Value = serde_json::from_str(&reqs[1].body).expect("JSON body");
     assert_eq!(body["target_branch"], "main", "the default target");
 }
@@ -263,8 +282,11 @@ fn ci_variables_name_the_api_and_project() {
 fn every_problem_is_reported_before_anything_is_sent() {
     let site = site(None);
     let out = run(&site, &[], &[("MR_TEST_TOKEN", None)]);
-    out.assert_failure()
-        .assert_stderr_has(&["[gitlab]", "CI_API_V4_URL", "token_env = \"GITLAB_TOKEN\""]);
+    out.assert_failure().assert_stderr_has(&[
+        "[gitlab]",
+        "CI_API_V4_URL",
+        "token_env = \"GITLAB_TOKEN\"",
+    ]);
     let bad_month = Site::new();
     bad_month.file("opsbook.toml", "title = \"T\"\n");
     let out = bad_month.run_env(
@@ -277,7 +299,11 @@ fn every_problem_is_reported_before_anything_is_sent() {
             "--root",
             bad_month.root_str(),
         ],
-        &[("CI_API_V4_URL", None), ("CI_PROJECT_ID", None), ("GITLAB_TOKEN", None)],
+        &[
+            ("CI_API_V4_URL", None),
+            ("CI_PROJECT_ID", None),
+            ("GITLAB_TOKEN", None),
+        ],
     );
     out.assert_failure()
         .assert_stderr_has(&["`2026-13` is not a month", "[gitlab]"]);
