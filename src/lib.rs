@@ -17,6 +17,7 @@ pub mod data;
 pub mod diag;
 pub mod import;
 pub mod markdown;
+pub mod merge_request;
 pub mod output;
 pub mod postmortem;
 pub mod publish;

@@ -82,6 +82,9 @@ enum Command {
     /// changes only when every source succeeded. Tokens come from the
     /// variables opsbook.toml names (token_env).
     Pull(PullArgs),
+    /// Open or update the Monthly Availability Update merge request of
+    /// SOURCE_BRANCH, its text from `report monthly` (docs/ci.md).
+    MergeRequest(MergeRequestArgs),
 }
 
 #[derive(clap::Args)]
@@ -112,6 +115,27 @@ struct PullArgs {
     /// First retry wait in milliseconds (for tests).
     #[arg(long, hide = true)]
     backoff_ms: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct MergeRequestArgs {
+    /// The month, YYYY-MM.
+    #[arg(long)]
+    month: String,
+    #[arg(long)]
+    source_branch: String,
+    /// Default: CI_DEFAULT_BRANCH, else main.
+    #[arg(long)]
+    target_branch: Option<String>,
+    /// Site root: the folder holding data/ and opsbook.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// See `build --as-of`.
+    #[arg(long, value_name = "WHEN")]
+    as_of: Option<String>,
+    /// Look up the open merge request, print the request, send nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Subcommand)]
@@ -222,6 +246,39 @@ fn main() -> ExitCode {
                         "error: {n} error{} found; no report was printed",
                         if n == 1 { "" } else { "s" }
                     );
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Command::MergeRequest(a) => {
+            use opsbook::merge_request::{self as mr, Outcome};
+            let opts = mr::Options {
+                root: a.root,
+                month: a.month,
+                source_branch: a.source_branch,
+                target_branch: a.target_branch,
+                as_of: a.as_of,
+                dry_run: a.dry_run,
+            };
+            return match mr::run(&opts) {
+                Ok((outcome, warnings)) => {
+                    eprint!("{warnings}");
+                    match outcome {
+                        Outcome::Created { iid, web_url } => {
+                            eprintln!("opened merge request !{iid}");
+                            println!("{web_url}");
+                        }
+                        Outcome::Updated { iid, web_url } => {
+                            eprintln!("updated merge request !{iid}");
+                            println!("{web_url}");
+                        }
+                        Outcome::DryRun(text) => print!("{text}"),
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprint!("{diags}");
+                    eprintln!("error: no merge request was opened or updated");
                     ExitCode::FAILURE
                 }
             };
