@@ -8,6 +8,8 @@
 mod common;
 #[path = "common/fake_gitlab.rs"]
 mod fake_gitlab;
+#[path = "common/fake_pagerduty.rs"]
+mod fake_pagerduty;
 #[path = "common/fixture.rs"]
 mod fixture;
 
@@ -17,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use common::{Output, Site, tree};
 use fake_gitlab::{FakeGitLab, FakeIssue, PROJECT_PATH};
+use fake_pagerduty::{FakePage, FakePagerDuty};
 use fixture::{FixtureServer, Recorded, Reply};
 
 const PROM_TOKEN: &str = "prom-SECRET-a81c";
@@ -129,13 +132,14 @@ fn pull(site: &Site, args: &[&str]) -> Output {
         &[
             ("PROM_TOKEN", Some(PROM_TOKEN)),
             ("GITLAB_TOKEN", Some(fake_gitlab::TOKEN)),
+            ("PAGERDUTY_TOKEN", Some(fake_pagerduty::TOKEN)),
         ],
     )
 }
 
 #[track_caller]
 fn assert_no_secret(site: &Site, out: &Output) {
-    for token in [PROM_TOKEN, fake_gitlab::TOKEN] {
+    for token in [PROM_TOKEN, fake_gitlab::TOKEN, fake_pagerduty::TOKEN] {
         for text in [&out.stdout, &out.stderr] {
             assert!(!text.contains(token), "token in output:\n{text}");
         }
@@ -518,4 +522,55 @@ fn a_snapshot_gitlab_no_longer_returns_is_reported_and_kept() {
     out.assert_success()
         .assert_stderr_has(&["incident 103", "did not return it"]);
     assert!(site.root().join("data/incidents/2026/103.yaml").exists());
+}
+
+fn pagerduty_section(url: &str) -> String {
+    format!(
+        "[pagerduty]\nurl = \"{url}\"\n[pagerduty.services]\n\"Web Frontend\" = \"web\"\n\"Public API\" = \"api\"\n"
+    )
+}
+
+#[test]
+fn all_three_sources_give_a_site_that_builds_and_a_re_pull_changes_nothing() {
+    let gitlab = FakeGitLab::start(issues());
+    let pagerduty = FakePagerDuty::start(vec![
+        FakePage::new("PA1", "Web Frontend", "2026-11-06T21:30:42Z")
+            .title("HighErrorRate: web 5xx ratio above SLO")
+            .acked(&["2026-11-06T21:32:52Z"])
+            .resolved(Some("2026-11-06T21:38:23Z"))
+            .policy("Production on-call"),
+        FakePage::new("PA2", "Public API", "2026-12-01T03:00:00Z").urgency("low"),
+        FakePage::new("PA3", "Legacy Batch", "2026-11-09T03:00:00Z"),
+    ]);
+    let prom = fake_prometheus();
+    let site = site(&format!(
+        "{}{}{}",
+        gitlab_section(&gitlab.url("")),
+        pagerduty_section(&pagerduty.url()),
+        prometheus_section(&prom.url(""))
+    ));
+    let out = pull(&site, &[]);
+    out.assert_success().assert_stderr_has(&["Legacy Batch"]);
+    assert_eq!(
+        out.stdout.lines().collect::<Vec<_>>(),
+        [
+            "data/incidents/2026/102.yaml",
+            "data/incidents/2026/103.yaml",
+            "data/pages/2026-11.yaml",
+            "data/pages/2026-12.yaml",
+            "data/sli/2026-11.yaml"
+        ]
+    );
+    let nov = std::fs::read_to_string(site.root().join("data/pages/2026-11.yaml")).unwrap();
+    assert_eq!(
+        nov,
+        "month: 2026-11\npages:\n  - id: PA1\n    title: \"HighErrorRate: web 5xx ratio above SLO\"\n    service: web\n    urgency: high\n    created_at: 2026-11-06T21:30:42Z\n    acknowledged_at: 2026-11-06T21:32:52Z\n    resolved_at: 2026-11-06T21:38:23Z\n    escalation_policy: Production on-call\n"
+    );
+    site.build().assert_success();
+    let before = tree(site.root());
+    let again = pull(&site, &[]);
+    again.assert_success();
+    assert_eq!(again.stdout, "");
+    assert_eq!(tree(site.root()), before, "a re-pull changes no byte");
+    assert_no_secret(&site, &again);
 }

@@ -298,25 +298,36 @@ impl HttpError {
     }
 }
 
-impl fmt::Display for HttpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: ", self.method, self.url)?;
+impl HttpError {
+    /// What failed, without the help (diagnostics show the help apart).
+    pub fn message(&self) -> String {
+        use std::fmt::Write;
+        let mut f = format!("{} {}: ", self.method, self.url);
         match &self.kind {
             ErrorKind::Status { status, excerpt } => {
-                write!(f, "HTTP {status}")?;
+                let _ = write!(f, "HTTP {status}");
                 if !excerpt.is_empty() {
-                    write!(f, ", body: \"{excerpt}\"")?;
+                    let _ = write!(f, ", body: \"{excerpt}\"");
                 }
             }
-            ErrorKind::Transport(msg) => write!(f, "{msg}")?,
-            ErrorKind::Decode(msg) => write!(f, "invalid JSON: {msg}")?,
+            ErrorKind::Transport(msg) => f.push_str(msg),
+            ErrorKind::Decode(msg) => {
+                let _ = write!(f, "invalid JSON: {msg}");
+            }
         }
         let s = if self.attempts == 1 { "" } else { "s" };
-        write!(f, " ({} attempt{s}", self.attempts)?;
+        let _ = write!(f, " ({} attempt{s}", self.attempts);
         if let Some(why) = &self.gave_up {
-            write!(f, "; {why}")?;
+            let _ = write!(f, "; {why}");
         }
-        write!(f, "); help: {}", self.help())
+        f.push(')');
+        f
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; help: {}", self.message(), self.help())
     }
 }
 

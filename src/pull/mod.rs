@@ -43,7 +43,7 @@ pub struct Fetched<T> {
 /// A failed request as a diagnostic: the redacted URL, the status, a body
 /// excerpt and what to do (all from `HttpError`, which never holds a token).
 pub fn http_diag(source: &str, e: &http::HttpError) -> Diagnostic {
-    Diagnostic::error(format!("{source}: {e}")).help(e.help())
+    Diagnostic::error(format!("{source}: {}", e.message())).help(e.help())
 }
 
 use std::collections::{BTreeMap, BTreeSet};
