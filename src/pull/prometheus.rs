@@ -123,7 +123,8 @@ fn fetch_period(
         );
     }
     let days = period.seconds() / DAY;
-    if days > 0 && !services.is_empty() {
+    // After a mapping error the run fails anyway: no need to ask for more.
+    if days > 0 && !services.is_empty() && !diags.has_errors() {
         daily(ctx, cfg, auth, period, days, &mut services, diags)?;
     }
     ctx.progress
