@@ -220,10 +220,18 @@ pub fn run_with(
         summary.push(format!("prometheus: {written} months of SLIs"));
     }
 
+    let changed = staging.changes().map_err(|e| io_diag(staging.dir(), &e))?;
+    if changed.is_empty() {
+        // data/ was valid before the run and nothing changes.
+        return Ok(Outcome {
+            changed,
+            warnings,
+            fetched: summary,
+        });
+    }
     // Validate the next data/ exactly as `build` will read it.
     let next = staging.prepare().map_err(|e| io_diag(staging.dir(), &e))?;
     let checked = crate::data::load(&next);
-    let changed = staging.changes().map_err(|e| io_diag(staging.dir(), &e))?;
     let mut problems = Diagnostics::new();
     for d in checked.diagnostics.0 {
         if d.is_error() {

@@ -289,9 +289,9 @@ fn request(
     promql: &str,
     diags: &mut Diagnostics,
 ) -> Option<Data> {
-    let engine_error = |kind: Option<&str>, msg: &str| {
+    let engine_error = |kind: Option<&str>, msg: &str, asked: &str| {
         Diagnostic::error(format!(
-            "{SOURCE}: {month}: the engine refused the query ({}): {} (query: {})",
+            "{SOURCE}: {month}: the engine refused the query ({}): {} (query: {}; {asked})",
             clean(kind.unwrap_or("error")),
             clean(msg),
             clean(promql)
@@ -309,8 +309,13 @@ fn request(
                 ErrorKind::Status { excerpt, .. } => engine_answer(excerpt),
                 _ => None,
             };
+            let asked = format!(
+                "GET {}: HTTP {}",
+                e.url,
+                e.status().map_or("-".into(), |s| s.to_string())
+            );
             let d = answer
-                .map(|(kind, msg)| engine_error(Some(&kind), &msg).help(e.help()))
+                .map(|(kind, msg)| engine_error(Some(&kind), &msg, &asked).help(e.help()))
                 .unwrap_or_else(|| http_diag(SOURCE, &e));
             diags.push(d);
             return None;
@@ -335,6 +340,7 @@ fn request(
             diags.push(engine_error(
                 error_type.as_deref(),
                 error.as_deref().unwrap_or("no message"),
+                &format!("GET {}: HTTP {}", resp.url, resp.status),
             ));
             None
         }

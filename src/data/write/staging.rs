@@ -28,6 +28,10 @@ pub struct Staging {
     files: BTreeSet<PathBuf>,
     /// Paths to remove (a snapshot that moved), relative to the site root.
     removed: BTreeSet<PathBuf>,
+    /// Paths written with the bytes they already have.
+    unchanged: BTreeSet<PathBuf>,
+    /// Whether `<staging>/next` holds the next data/ (see `prepare`).
+    prepared: bool,
 }
 
 /// Inside the staging folder: the staged files, and the next `data/`.
@@ -53,6 +57,8 @@ impl Staging {
                         dir,
                         files: BTreeSet::new(),
                         removed: BTreeSet::new(),
+                        unchanged: BTreeSet::new(),
+                        prepared: false,
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -70,9 +76,16 @@ impl Staging {
     /// `data/` (as `write::incident_path` gives). Each path once.
     pub fn write(&mut self, rel: &Path, contents: &str) -> io::Result<()> {
         let inside = checked(rel)?;
-        if self.removed.contains(rel) || !self.files.insert(rel.to_path_buf()) {
+        if self.removed.contains(rel) || self.unchanged.contains(rel) || self.files.contains(rel) {
             return Err(invalid(rel, "is written twice in one update"));
         }
+        // A file that would not change is not staged: a re-pull with no
+        // upstream change writes nothing at all.
+        if std::fs::read(self.root.join(rel)).is_ok_and(|old| old == contents.as_bytes()) {
+            self.unchanged.insert(rel.to_path_buf());
+            return Ok(());
+        }
+        self.files.insert(rel.to_path_buf());
         let path = self.dir.join(STAGED).join(inside);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -83,7 +96,10 @@ impl Staging {
     /// Stages the removal of `rel` (a snapshot the update moved elsewhere).
     pub fn remove(&mut self, rel: &Path) -> io::Result<()> {
         checked(rel)?;
-        if self.files.contains(rel) || !self.removed.insert(rel.to_path_buf()) {
+        if self.files.contains(rel)
+            || self.unchanged.contains(rel)
+            || !self.removed.insert(rel.to_path_buf())
+        {
             return Err(invalid(rel, "is written and removed in one update"));
         }
         Ok(())
@@ -114,8 +130,9 @@ impl Staging {
     /// that holds it (`<staging>/next`), for the loader to validate: the
     /// current files (hard links, or copies where links are refused) with
     /// the removals left out and the staged files in place.
-    pub fn prepare(&self) -> io::Result<PathBuf> {
+    pub fn prepare(&mut self) -> io::Result<PathBuf> {
         let next_root = self.dir.join(NEXT);
+        self.prepared = false;
         let next = next_root.join(DATA_DIR);
         if next_root.exists() {
             std::fs::remove_dir_all(&next_root)?;
@@ -146,6 +163,7 @@ impl Staging {
             }
             link_or_copy(&self.dir.join(STAGED).join(&inside), &target)?;
         }
+        self.prepared = true;
         Ok(next_root)
     }
 
@@ -155,12 +173,17 @@ impl Staging {
     /// Where the system can exchange two folders atomically (Linux), the
     /// next `data/` laid by `prepare` takes the place of the current one in
     /// one step. Elsewhere each file is replaced atomically, one by one.
-    pub fn commit(self) -> io::Result<Vec<PathBuf>> {
+    pub fn commit(mut self) -> io::Result<Vec<PathBuf>> {
         let changed = self.changes()?;
         if changed.is_empty() {
             return Ok(changed);
         }
-        let next_root = self.prepare()?;
+        // The tree the caller validated, if it laid one out.
+        let next_root = if self.prepared {
+            self.dir.join(NEXT)
+        } else {
+            self.prepare()?
+        };
         let current = self.root.join(DATA_DIR);
         let plain_dir = std::fs::symlink_metadata(&current).is_ok_and(|m| m.is_dir());
         if plain_dir && exchange(&current, &next_root.join(DATA_DIR)).is_ok() {
