@@ -11,7 +11,6 @@
 //! (`target/release/opsbook`), so its memory is its own.
 
 #[path = "../tests/common/fixture.rs"]
-#[allow(dead_code)]
 mod fixture;
 
 #[path = "../tests/common/fake_gitlab.rs"]
@@ -93,14 +92,6 @@ fn main() {
         std::fs::write(dir.path().join("data/services.yaml"), &services_yaml).unwrap();
         first.push(run(&bin, dir.path()));
         again.push(run(&bin, dir.path()));
-    }
-    if std::env::var_os("BENCH_KEEP").is_some() {
-        let dir = tempfile::tempdir().unwrap().keep();
-        std::fs::create_dir_all(dir.join("data")).unwrap();
-        std::fs::write(dir.join("opsbook.toml"), &toml).unwrap();
-        std::fs::write(dir.join("data/services.yaml"), &services_yaml).unwrap();
-        println!("site: {}", dir.display());
-        std::thread::sleep(std::time::Duration::from_secs(600));
     }
     report("pull into an empty data/", incidents, &mut first);
     report("re-pull, nothing changed", incidents, &mut again);
