@@ -386,6 +386,15 @@ fn rewrite_url<'a>(
             None => normalise(links.source_dir, md),
         };
         let target = match (links.resolve_md)(&rel) {
+            // With a fragment, kept for the anchor check.
+            Some(u) if suffix.contains('#') => {
+                out.internal_links.push(LinkRef {
+                    target: u.clone(),
+                    written: url.to_string(),
+                    offset: offset(),
+                });
+                u
+            }
             Some(u) => u,
             None => {
                 let target = crate::content::url_of(&rel).1;

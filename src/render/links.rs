@@ -109,8 +109,11 @@ pub fn check_fragments(pending: &[Pending<'_>], ids: &HashMap<String, Vec<String
         if known.iter().any(|id| *id == p.fragment) {
             continue;
         }
-        let help = closest(&p.fragment, known).map(|c| {
-            format!("the closest anchor on that page is `#{c}`; fix the fragment, or remove it")
+        let help = Some(match closest(&p.fragment, known) {
+            Some(c) => {
+                format!("the closest anchor on that page is `#{c}`; fix the fragment, or remove it")
+            }
+            None => "no anchor on that page is close: link to one of its headings, or remove the fragment".into(),
         });
         let on = if p.link.written.starts_with('#') {
             "this page".to_string()
@@ -219,11 +222,14 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The id nearest to `want` by edit distance.
+/// The id nearest to `want` by edit distance, if near enough to be the
+/// one meant (a typo, a changed word), not merely the least far.
 fn closest<'i>(want: &str, ids: &'i [String]) -> Option<&'i str> {
-    ids.iter()
-        .min_by_key(|id| edit_distance(want, id))
-        .map(String::as_str)
+    let (d, id) = ids
+        .iter()
+        .map(|id| (edit_distance(want, id), id))
+        .min_by_key(|(d, _)| *d)?;
+    (d <= (want.chars().count() / 2).max(2)).then_some(id.as_str())
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -276,6 +282,7 @@ mod tests {
         let ids: Vec<String> = ["install", "configure", "usage"].map(String::from).into();
         assert_eq!(closest("instal", &ids), Some("install"));
         assert_eq!(closest("configuration", &ids), Some("configure"));
+        assert_eq!(closest("nothing", &ids), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }
