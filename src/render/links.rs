@@ -106,7 +106,7 @@ pub fn check_fragments(pending: &[Pending<'_>], ids: &HashMap<String, Vec<String
         let Some(known) = ids.get(&p.key) else {
             continue;
         };
-        if known.iter().any(|id| *id == p.fragment) {
+        if known.contains(&p.fragment) {
             continue;
         }
         let help = Some(match closest(&p.fragment, known) {
