@@ -26,6 +26,8 @@ pub struct Report {
     /// Warnings (errors make the build fail instead).
     pub diagnostics: Diagnostics,
     pub seconds: f64,
+    /// Outside links and where they are written (`check --external`).
+    pub external_links: Vec<render::links::External>,
 }
 
 pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
@@ -110,5 +112,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         files: counts.files,
         diagnostics: diags,
         seconds: started.elapsed().as_secs_f64(),
+        external_links: counts.external,
     })
 }

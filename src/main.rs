@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use opsbook::build;
 use opsbook::diag::Diagnostics;
+use opsbook::render;
 use opsbook::settings::BuildOptions;
 
 #[derive(Parser)]
@@ -63,6 +64,21 @@ enum Command {
         /// See `build --as-of`.
         #[arg(long, value_name = "WHEN")]
         as_of: Option<String>,
+        /// Also check outside (http/https) links, politely: at most 2
+        /// requests at a time per host, answers cached for a day.
+        #[arg(long)]
+        external: bool,
+        /// The cache of --external (default: ROOT/.opsbook-linkcache.json).
+        #[arg(long, value_name = "FILE", requires = "external")]
+        cache: Option<PathBuf>,
+        /// Seconds --external waits for a server.
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            default_value_t = 10,
+            requires = "external"
+        )]
+        timeout: u64,
     },
     /// Create a new file from a template.
     #[command(subcommand)]
@@ -195,6 +211,8 @@ enum New {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `check --external`: the cache file and the timeout.
+    let mut external = None;
     let (opts, strict) = match cli.command {
         Command::New(New::Postmortem { id, root }) => {
             return match opsbook::scaffold::new_postmortem(&root, &id) {
@@ -308,21 +326,40 @@ fn main() -> ExitCode {
             strict,
             base_url,
             as_of,
-        } => (
-            BuildOptions {
-                root,
-                out: None,
-                base_url,
-                drafts,
-                as_of,
-            },
-            strict,
-        ),
+            external: ext,
+            cache,
+            timeout,
+        } => {
+            if ext {
+                let cache = cache.unwrap_or_else(|| root.join(render::links::external::CACHE_FILE));
+                external = Some((cache, std::time::Duration::from_secs(timeout.max(1))));
+            }
+            (
+                BuildOptions {
+                    root,
+                    out: None,
+                    base_url,
+                    drafts,
+                    as_of,
+                },
+                strict,
+            )
+        }
     };
     let checking = opts.out.is_none();
     match build::build(&opts) {
         Ok(report) => {
             let mut diags = report.diagnostics;
+            if let Some((cache, timeout)) = external {
+                let (summary, found) =
+                    render::links::external::check(&report.external_links, &cache, timeout);
+                diags.extend(found.0);
+                diags.sort();
+                eprintln!(
+                    "checked {} external links ({} from the cache), {} broken",
+                    summary.urls, summary.from_cache, summary.broken
+                );
+            }
             if strict && !diags.is_empty() {
                 diags.make_warnings_errors();
                 return fail(&diags);

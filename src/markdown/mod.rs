@@ -63,6 +63,10 @@ pub struct Rendered {
     pub internal_links: Vec<LinkRef>,
     /// `.md` links whose file does not exist.
     pub broken_md_links: Vec<LinkRef>,
+    /// Same-page `#fragment` links (`target` empty), for anchor checks.
+    pub same_page_links: Vec<LinkRef>,
+    /// `http(s)://` links (`target` the URL), for `check --external`.
+    pub external_links: Vec<LinkRef>,
     /// `html` cut at its top-level `<h2>` headings (not those inside a
     /// shortcode, list or quote); the first part holds what comes before the
     /// first of them and may be empty.
@@ -350,7 +354,26 @@ fn rewrite_url<'a>(
     links: &Links<'_>,
     out: &mut Rendered,
 ) -> CowStr<'a> {
-    if url.is_empty() || is_external(&url) {
+    if url.is_empty() {
+        return url;
+    }
+    if is_external(&url) {
+        // Kept for the link checker; the URL itself is left as written.
+        let list = if url.starts_with('#') {
+            Some(&mut out.same_page_links)
+        } else if starts_with_ci(&url, "http://") || starts_with_ci(&url, "https://") {
+            Some(&mut out.external_links)
+        } else {
+            None
+        };
+        if let Some(list) = list {
+            let target = if url.starts_with('#') { "" } else { &url };
+            list.push(LinkRef {
+                target: target.to_string(),
+                written: url.to_string(),
+                offset: offset(),
+            });
+        }
         return url;
     }
     let (path, suffix) = match url.find(['#', '?']) {
@@ -363,6 +386,15 @@ fn rewrite_url<'a>(
             None => normalise(links.source_dir, md),
         };
         let target = match (links.resolve_md)(&rel) {
+            // With a fragment, kept for the anchor check.
+            Some(u) if suffix.contains('#') => {
+                out.internal_links.push(LinkRef {
+                    target: u.clone(),
+                    written: url.to_string(),
+                    offset: offset(),
+                });
+                u
+            }
             Some(u) => u,
             None => {
                 let target = crate::content::url_of(&rel).1;
@@ -388,6 +420,11 @@ fn rewrite_url<'a>(
         return format!("{}{}{}", links.base_path, abs, suffix).into();
     }
     url
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// Joins a relative path onto a directory, resolving `.` and `..`.

@@ -14,17 +14,19 @@ pub mod exports;
 pub mod feed;
 pub mod format;
 pub mod incidents;
+pub mod links;
 pub mod sitemap;
 pub mod uptime;
 mod xml;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, Page, PageKind};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostics, Location};
 use crate::markdown::{self, Links, shortcode::Expander, shortcode::PageInfo};
 use crate::output::Sink;
 use crate::publish::PublicSite;
@@ -49,6 +51,8 @@ pub struct Counts {
     pub pages: usize,
     /// Everything else: static files, copies, feed, sitemap, redirects.
     pub files: usize,
+    /// Outside links of pages and narratives, for `check --external`.
+    pub external: Vec<links::External>,
 }
 
 enum Bytes<'a> {
@@ -98,7 +102,8 @@ impl<'a> Renderer<'a> {
     /// longer than it takes to write it.
     pub fn run(&self, sink: &Sink) -> (Counts, Diagnostics) {
         let entries: Vec<(&String, &urls::Entry<'_>)> = self.plan.entries.iter().collect();
-        let results: Vec<(bool, Diagnostics)> = entries
+        type Done<'f> = (bool, Diagnostics, links::Found<'f>, Option<Vec<String>>);
+        let results: Vec<Done<'_>> = entries
             .par_iter()
             .map(|(path, entry)| {
                 let is_page = matches!(
@@ -113,35 +118,57 @@ impl<'a> Renderer<'a> {
                         | Job::TrendsMonth(_)
                 );
                 let mut diags = Diagnostics::new();
-                match self.render(entry.job, &mut diags) {
-                    Ok(Bytes::Owned(text)) => diags.extend(sink.write(path, text.as_bytes()).err()),
+                let mut found = links::Found::default();
+                // A page's ids, for the fragment checks after the render.
+                let mut ids = None;
+                match self.render(entry.job, path, &mut found) {
+                    Ok(Bytes::Owned(text)) => {
+                        if is_page {
+                            ids = Some(links::ids_of(&text));
+                        }
+                        diags.extend(sink.write(path, text.as_bytes()).err())
+                    }
                     Ok(Bytes::Builtin(text)) => {
                         diags.extend(sink.write(path, text.as_bytes()).err())
                     }
                     Ok(Bytes::Copy(from)) => diags.extend(sink.copy(&from, path).err()),
                     Err(d) => diags.extend(d.0),
                 }
-                (is_page, diags)
+                (is_page, diags, found, ids)
             })
             .collect();
         let mut counts = Counts::default();
         let mut diags = Diagnostics::new();
-        for (is_page, d) in results {
+        let mut found = links::Found::default();
+        let mut ids = HashMap::new();
+        for ((is_page, d, f, page_ids), (path, _)) in results.into_iter().zip(&entries) {
             if is_page {
                 counts.pages += 1;
             } else {
                 counts.files += 1;
             }
             diags.extend(d.0);
+            found.extend(f);
+            if let Some(page_ids) = page_ids {
+                ids.insert((*path).clone(), page_ids);
+            }
         }
+        diags.extend(found.warnings.0);
+        diags.extend(links::check_fragments(&found.pending, &ids).0);
+        counts.external = found.external;
         (counts, diags)
     }
 
-    fn render(&self, job: Job<'_>, warnings: &mut Diagnostics) -> Result<Bytes<'_>, Diagnostics> {
+    fn render(
+        &self,
+        job: Job<'a>,
+        path: &str,
+        found: &mut links::Found<'a>,
+    ) -> Result<Bytes<'_>, Diagnostics> {
         let views = self.incident_views();
         let content = self.public.content;
         let html = match job {
-            Job::Page(k) => self.page(k, warnings)?,
+            Job::Page(k) => self.page(k, path, found)?,
             Job::Alias(k) => self.alias(&content.pages[k])?,
             Job::NotFound => {
                 let ctx = context::not_found(content, self.config, &self.nav);
@@ -167,7 +194,7 @@ impl<'a> Renderer<'a> {
                             urls::incident(incident.id())
                         );
                         let rendered = self.markdown(page, &url)?;
-                        warnings.extend(self.link_warnings(page, &rendered).0);
+                        links::check_page(self.plan, page, path, &rendered, found);
                         Some(rendered)
                     }
                     None => None,
@@ -208,12 +235,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// A handbook page: markdown, links checked against the plan, template.
-    fn page(&self, k: usize, warnings: &mut Diagnostics) -> Result<String, Diagnostics> {
+    fn page(
+        &self,
+        k: usize,
+        path: &str,
+        found: &mut links::Found<'a>,
+    ) -> Result<String, Diagnostics> {
         let content = self.public.content;
         let page = &content.pages[k];
         let url = format!("{}{}", self.config.base_path(), page.url);
         let rendered = self.markdown(page, &url)?;
-        warnings.extend(self.link_warnings(page, &rendered).0);
+        links::check_page(self.plan, page, path, &rendered, found);
         let template = match page.kind {
             PageKind::Home if self.templates.has("index.html") => "index.html",
             PageKind::Home | PageKind::Section => "section.html",
@@ -267,12 +299,7 @@ impl<'a> Renderer<'a> {
     /// in the page's file.
     fn markdown(&self, page: &Page, url: &str) -> Result<markdown::Rendered, Diagnostics> {
         let content = self.public.content;
-        let resolve = |rel: &str| {
-            content
-                .by_rel
-                .get(rel)
-                .map(|&j| content.pages[j].url.clone())
-        };
+        let resolve = |rel: &str| links::resolve_md(content, rel);
         let links = Links {
             base_path: self.config.base_path(),
             source_dir: page.source_dir(),
@@ -300,30 +327,4 @@ impl<'a> Renderer<'a> {
             )
         })
     }
-
-    /// Broken internal links of a rendered page, judged against the plan:
-    /// a link to a confidential incident finds nothing.
-    fn link_warnings(&self, page: &Page, rendered: &markdown::Rendered) -> Diagnostics {
-        let mut warnings = Diagnostics::new();
-        for md in &rendered.broken_md_links {
-            warnings.push(link_warning(page, md, "no such page"));
-        }
-        for link in &rendered.internal_links {
-            if !self.plan.resolves(&link.target) {
-                warnings.push(link_warning(page, link, "no page or file at this path"));
-            }
-        }
-        warnings
-    }
-}
-
-/// A broken link, located by the span markdown kept for it.
-fn link_warning(page: &Page, link: &markdown::LinkRef, why: &str) -> Diagnostic {
-    Diagnostic::warning(format!("broken link `{}`: {why}", link.written))
-        .at(Location::at_offset(
-            &page.file,
-            &page.source,
-            page.body_start + link.offset,
-        ))
-        .help("fix the path, or remove the link")
 }

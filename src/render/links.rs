@@ -1,0 +1,288 @@
+//! Link and anchor checks of handbook pages and post-mortem narratives.
+//!
+//! A link's page is judged against the output plan while its page renders;
+//! its `#fragment` can only be judged once the target has rendered, so each
+//! page hands back its fragment links (`Found::pending`) and its ids
+//! (`ids_of`), and `check_fragments` runs once after the parallel render:
+//! the cost stays linear in the site. `external` checks http(s) links for
+//! `check --external`.
+
+pub mod external;
+
+use std::collections::HashMap;
+
+use crate::content::{Content, Page, paths::decode_path};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::markdown::{LinkRef, Rendered};
+use crate::urls::{Plan, file_for};
+
+/// An outside link and where it is written.
+#[derive(Debug, Clone)]
+pub struct External {
+    pub url: String,
+    pub location: Location,
+}
+
+/// A `#fragment` to look up once every page's ids are known.
+pub struct Pending<'a> {
+    page: &'a Page,
+    link: LinkRef,
+    /// Output path of the target page (`a/b/index.html`).
+    key: String,
+    fragment: String,
+}
+
+/// What the pages of a run hand to the checker.
+#[derive(Default)]
+pub struct Found<'a> {
+    pub warnings: Diagnostics,
+    pub pending: Vec<Pending<'a>>,
+    pub external: Vec<External>,
+}
+
+impl<'a> Found<'a> {
+    pub fn extend(&mut self, other: Found<'a>) {
+        self.warnings.extend(other.warnings.0);
+        self.pending.extend(other.pending);
+        self.external.extend(other.external);
+    }
+}
+
+/// Checks the links of one rendered page (`self_key`: its output path);
+/// fragments are queued in `found.pending`.
+pub fn check_page<'a>(
+    plan: &Plan<'_>,
+    page: &'a Page,
+    self_key: &str,
+    rendered: &Rendered,
+    found: &mut Found<'a>,
+) {
+    for md in &rendered.broken_md_links {
+        found
+            .warnings
+            .push(warning(page, md, "no such page".into(), None));
+    }
+    for link in &rendered.internal_links {
+        match output_key(plan, &link.target) {
+            Some(key) => queue(page, link, key, found),
+            None => found.warnings.push(warning(
+                page,
+                link,
+                "no page or file at this path".into(),
+                None,
+            )),
+        }
+    }
+    for link in &rendered.same_page_links {
+        queue(page, link, self_key.to_string(), found);
+    }
+    for link in &rendered.external_links {
+        let url = link.written.split('#').next().unwrap_or("").to_string();
+        found.external.push(External {
+            url,
+            location: location(page, link),
+        });
+    }
+}
+
+fn queue<'a>(page: &'a Page, link: &LinkRef, key: String, found: &mut Found<'a>) {
+    if let Some((_, frag)) = link.written.split_once('#')
+        && !frag.is_empty()
+    {
+        found.pending.push(Pending {
+            page,
+            link: link.clone(),
+            key,
+            fragment: decode_path(frag),
+        });
+    }
+}
+
+/// Warnings for fragments that name no id of their target page. Targets
+/// with no ids recorded (files, pages that failed) are not judged.
+pub fn check_fragments(pending: &[Pending<'_>], ids: &HashMap<String, Vec<String>>) -> Diagnostics {
+    let mut warnings = Diagnostics::new();
+    for p in pending {
+        let Some(known) = ids.get(&p.key) else {
+            continue;
+        };
+        if known.contains(&p.fragment) {
+            continue;
+        }
+        let help = Some(match closest(&p.fragment, known) {
+            Some(c) => {
+                format!("the closest anchor on that page is `#{c}`; fix the fragment, or remove it")
+            }
+            None => "no anchor on that page is close: link to one of its headings, or remove the fragment".into(),
+        });
+        let on = if p.link.written.starts_with('#') {
+            "this page".to_string()
+        } else {
+            format!("`{}`", p.key.trim_end_matches("index.html"))
+        };
+        let why = format!("{on} has no anchor `#{}`", p.fragment);
+        warnings.push(warning(p.page, &p.link, why, help));
+    }
+    warnings
+}
+
+/// The output path a site-relative link target lands on, after `//`,
+/// `/./` and `../` are normalised away.
+pub fn output_key(plan: &Plan<'_>, target: &str) -> Option<String> {
+    let path = decode_path(target.split(['#', '?']).next().unwrap_or(""));
+    let key = normalise(&path);
+    if key.is_empty() {
+        return plan
+            .entries
+            .contains_key("index.html")
+            .then(|| "index.html".into());
+    }
+    [key.clone(), file_for(&key), format!("{key}/index.html")]
+        .into_iter()
+        .find(|k| plan.entries.contains_key(k))
+}
+
+/// `a//b/./c/../d/` → `a/b/d/`: no leading slash, the trailing one kept.
+pub fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if !out.is_empty() && (path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..")) {
+        out.push('/');
+    }
+    out
+}
+
+/// A content-relative `.md` path → the page's URL. `dir/index.md` and
+/// `dir/_index.md` name the same section, as in Hugo; `//` and `./` are
+/// normalised first.
+pub fn resolve_md(content: &Content, rel: &str) -> Option<String> {
+    let rel = normalise(rel);
+    let found = |r: &str| content.by_rel.get(r).map(|&k| content.pages[k].url.clone());
+    found(&rel).or_else(|| {
+        let (dir, name) = rel
+            .rsplit_once('/')
+            .map_or(("", rel.as_str()), |(d, n)| (d, n));
+        let other = match name {
+            "index.md" => "_index.md",
+            "_index.md" => "index.md",
+            _ => return None,
+        };
+        found(&if dir.is_empty() {
+            other.to_string()
+        } else {
+            format!("{dir}/{other}")
+        })
+    })
+}
+
+/// Every `id` attribute value of an HTML page, in order.
+pub fn ids_of(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(i) = html[from..].find("id=") {
+        let at = from + i;
+        from = at + 3;
+        // ` id=` inside a tag, not `data-id=` or `grid=`.
+        if at == 0 || !bytes[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let quote = match bytes.get(from) {
+            Some(&q @ (b'"' | b'\'')) => q as char,
+            _ => continue,
+        };
+        if let Some(end) = html[from + 1..].find(quote) {
+            let value = &html[from + 1..from + 1 + end];
+            ids.push(unescape(value));
+            from += 1 + end;
+        }
+    }
+    ids
+}
+
+/// The escapes `escape_html` writes in attribute values.
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The id nearest to `want` by edit distance, if near enough to be the
+/// one meant (a typo, a changed word), not merely the least far.
+fn closest<'i>(want: &str, ids: &'i [String]) -> Option<&'i str> {
+    let (d, id) = ids
+        .iter()
+        .map(|id| (edit_distance(want, id), id))
+        .min_by_key(|(d, _)| *d)?;
+    (d <= (want.chars().count() / 2).max(2)).then_some(id.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn location(page: &Page, link: &LinkRef) -> Location {
+    Location::at_offset(&page.file, &page.source, page.body_start + link.offset)
+}
+
+/// A broken link, located by the span markdown kept for it.
+fn warning(page: &Page, link: &LinkRef, why: String, help: Option<String>) -> Diagnostic {
+    Diagnostic::warning(format!("broken link `{}`: {why}", link.written))
+        .at(location(page, link))
+        .help(help.unwrap_or_else(|| "fix the path, or remove the link".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalised() {
+        assert_eq!(normalise("a//b/./c/../d/"), "a/b/d/");
+        assert_eq!(normalise("/a/b"), "a/b");
+        assert_eq!(normalise("../../x/"), "x/");
+        assert_eq!(normalise("a/."), "a/");
+        assert_eq!(normalise("/"), "");
+    }
+
+    #[test]
+    fn ids_come_from_id_attributes_only() {
+        let html = r#"<h2 id="a-b">x</h2><div data-id="no" grid="no"><span id='c&amp;d'></span><p id=bare>"#;
+        assert_eq!(ids_of(html), ["a-b", "c&d"]);
+    }
+
+    #[test]
+    fn closest_anchor_by_edit_distance() {
+        let ids: Vec<String> = ["install", "configure", "usage"].map(String::from).into();
+        assert_eq!(closest("instal", &ids), Some("install"));
+        assert_eq!(closest("configuration", &ids), Some("configure"));
+        assert_eq!(closest("nothing", &ids), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}
