@@ -25,7 +25,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::markdown::{self, Links, shortcode::Expander, shortcode::PageInfo};
+use crate::markdown::{self, Links, shortcode};
+use shortcode::{Expander, PageInfo};
 use crate::output::Sink;
 use crate::publish::PublicSite;
 use crate::templates::{StaticFile, Templates};
@@ -40,6 +41,8 @@ pub struct Renderer<'a> {
     pub root: &'a Path,
     nav: context::NavCache,
     latest: Vec<incidents::IncidentSummary>,
+    /// Unknown shortcodes when `[shortcodes] unknown = "warn"`.
+    missing: shortcode::Missing,
 }
 
 /// What a run produced.
@@ -74,6 +77,7 @@ impl<'a> Renderer<'a> {
             root,
             nav,
             latest: Vec::new(),
+            missing: shortcode::Missing::default(),
         };
         r.latest = r.incident_views().latest(5);
         r
@@ -134,6 +138,7 @@ impl<'a> Renderer<'a> {
             }
             diags.extend(d.0);
         }
+        diags.extend(self.missing.warning());
         (counts, diags)
     }
 
@@ -278,14 +283,37 @@ impl<'a> Renderer<'a> {
             source_dir: page.source_dir(),
             resolve_md: &resolve,
         };
+        let include = |rel: &str| content::read_include(self.root, rel);
+        let warn = self.config.shortcodes.unknown == crate::config::UnknownShortcodes::Warn;
         let expander = Expander {
             templates: Some(self.templates),
             page: PageInfo {
                 title: &page.title,
                 url,
             },
+            options: shortcode::Options {
+                missing: warn.then_some(&self.missing),
+                include: Some(&include),
+                rel: &page.rel,
+            },
         };
-        markdown::render(page.body(), &expander, &links, self.config.toc_levels).map_err(|errs| {
+        let rendered = if page.is_html {
+            // HTML pages: shortcodes only, the body passes through.
+            expander
+                .expand_html(page.body())
+                .map(|html| markdown::Rendered {
+                    sections: vec![markdown::Section {
+                        title: None,
+                        id: None,
+                        html: html.clone(),
+                    }],
+                    html,
+                    ..Default::default()
+                })
+        } else {
+            markdown::render(page.body(), &expander, &links, self.config.toc_levels)
+        };
+        rendered.map_err(|errs| {
             Diagnostics(
                 errs.into_iter()
                     .map(|e| {
