@@ -329,7 +329,13 @@ fn yaml_entries(
     })?;
     // Offsets in the indented text, back to `raw`: one space was added at
     // each of `inserted` (the k-th lands at `inserted[k] + k`).
-    let unshift = |o: usize| o - inserted.iter().enumerate().filter(|(k, p)| *p + k < o).count();
+    let unshift = |o: usize| {
+        o - inserted
+            .iter()
+            .enumerate()
+            .filter(|(k, p)| *p + k < o)
+            .count()
+    };
     let offset = |l: &serde_saphyr::Location| {
         start
             + unshift(l.span().byte_offset().map_or_else(
@@ -905,7 +911,10 @@ mod tests {
         assert_eq!(f.title.as_deref(), Some("A long title"));
         assert_eq!(f.description.as_deref(), Some("one two"));
         assert_eq!(f.weight, Some(2));
-        let lines: Vec<usize> = w.iter().map(|d| d.location.as_ref().unwrap().line).collect();
+        let lines: Vec<usize> = w
+            .iter()
+            .map(|d| d.location.as_ref().unwrap().line)
+            .collect();
         assert_eq!(lines, [3, 5], "{w}");
         assert!(w.iter().all(|d| !d.is_error()));
         // Offsets still point at the right text.

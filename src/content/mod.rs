@@ -174,7 +174,8 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Postmortem
                 );
                 continue;
             };
-            if rel.ends_with(".md") || (is_html_name(&rel) && starts_with_front_matter(entry.path()))
+            if rel.ends_with(".md")
+                || (is_html_name(&rel) && starts_with_front_matter(entry.path()))
             {
                 md.push(rel);
             } else {
@@ -388,7 +389,9 @@ fn starts_with_front_matter(path: &Path) -> bool {
         return false;
     };
     let n = f.read(&mut head).unwrap_or(0);
-    let head = head[..n].strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head[..n]);
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
     head.starts_with(b"---") || head.starts_with(b"+++")
 }
 
@@ -416,7 +419,8 @@ pub fn read_include(
         return Err(format!("no file content/{rel}"));
     }
     let bytes = std::fs::read(&full).map_err(|e| e.to_string())?;
-    let mut source = String::from_utf8(bytes).map_err(|_| "the file is not valid UTF-8".to_string())?;
+    let mut source =
+        String::from_utf8(bytes).map_err(|_| "the file is not valid UTF-8".to_string())?;
     if source.starts_with('\u{feff}') {
         source.drain(..3);
     }

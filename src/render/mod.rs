@@ -26,11 +26,11 @@ use crate::config::Config;
 use crate::content::{self, Page, PageKind};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::{self, Links, shortcode};
-use shortcode::{Expander, PageInfo};
 use crate::output::Sink;
 use crate::publish::PublicSite;
 use crate::templates::{StaticFile, Templates};
 use crate::urls::{self, Job, Plan};
+use shortcode::{Expander, PageInfo};
 
 /// Everything rendering needs, shared by all jobs.
 pub struct Renderer<'a> {

@@ -321,7 +321,12 @@ impl Expander<'_> {
             raw: true,
             nested: false,
         };
-        run.render((0, text.len(), &nodes), cx, &mut out, &mut SourceMap::default());
+        run.render(
+            (0, text.len(), &nodes),
+            cx,
+            &mut out,
+            &mut SourceMap::default(),
+        );
         let mut errors = run.errors;
         if errors.is_empty() {
             Ok(out)
@@ -680,7 +685,10 @@ impl Run<'_, '_> {
         map: &mut SourceMap,
     ) {
         let err = |m: String, h: &str| SpanError::new(tag.start, m).help(h);
-        let Some(path) = args.named_or_nth("file", 0).filter(|p| !p.trim().is_empty()) else {
+        let Some(path) = args
+            .named_or_nth("file", 0)
+            .filter(|p| !p.trim().is_empty())
+        else {
             self.errors.push(err(
                 "shortcode `include` needs a path".into(),
                 "write {{< include \"path/relative/to/content.md\" >}}",
