@@ -84,6 +84,7 @@ fn main() {
             title: "Bench",
             url: "/bench/",
         },
+        options: Default::default(),
     };
     println!("{:<20} {:>8} {:>12} {:>8}", "case", "n", "median", "result");
     for (name, make) in CASES {

@@ -44,8 +44,25 @@ pub struct Config {
     pub gitlab: Option<GitLabSource>,
     pub pagerduty: Option<PagerDutySource>,
     pub prometheus: Option<PrometheusSource>,
+    pub shortcodes: Shortcodes,
     /// Anything a site's templates want; passed through untouched.
     pub extra: BTreeMap<String, toml::Value>,
+}
+
+/// `[shortcodes]`: `unknown = "warn"` lets a migrating site build with
+/// shortcodes it has no template for yet (placeholders, one warning).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Shortcodes {
+    pub unknown: UnknownShortcodes,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownShortcodes {
+    #[default]
+    Error,
+    Warn,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -70,6 +87,7 @@ impl Default for Config {
             gitlab: None,
             pagerduty: None,
             prometheus: None,
+            shortcodes: Shortcodes::default(),
             extra: BTreeMap::new(),
         }
     }
@@ -103,6 +121,10 @@ const TOP_KEYS: &[(&str, &str)] = &[
     (
         "prometheus",
         "the section [prometheus]: url, query, label, unit (see docs/pull.md)",
+    ),
+    (
+        "shortcodes",
+        "the section [shortcodes]: unknown = \"error\" or \"warn\" (placeholders for shortcodes without a template)",
     ),
     ("extra", "the section [extra]: values for your templates"),
 ];

@@ -62,6 +62,7 @@ fn every_markdown_feature_renders_as_before() {
             title: "On-call",
             url: "/project/handbook/on-call/",
         },
+        options: Default::default(),
     };
     let out = render(PAGE, &expander, &links, (2, 4)).expect("renders");
     insta::assert_snapshot!("page_html", out.html);

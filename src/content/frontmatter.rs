@@ -4,6 +4,9 @@
 //! because real handbooks carry dozens of keys of their own and they must
 //! not break the build. A key one typo away from a known one is a warning.
 //!
+//! Like Hugo (go-yaml), a quoted YAML value continued on lines starting at
+//! column 0 is accepted, with a warning: strict YAML wants them indented.
+//!
 //! Keys keep their byte offsets in the page (`key_offset`, `Spanned`), so
 //! later stages point at the right line without searching the text. Every
 //! problem of one front matter is reported at once.
@@ -32,6 +35,11 @@ pub struct FrontMatter {
     pub draft: bool,
     pub aliases: Vec<Spanned<String>>,
     pub toc_hide: bool,
+    /// `build: {render: never}` (or `_build`, Hugo's older name): the page
+    /// is neither written nor listed (it may still be included).
+    pub render_never: bool,
+    /// `build: {list: never}`: written, but left out of lists and menus.
+    pub list_never: bool,
     /// Set on post-mortem narratives: the incident they belong to.
     pub incident: Option<String>,
     pub extra: BTreeMap<String, Value>,
@@ -67,6 +75,10 @@ const KNOWN: &[(&str, &str)] = &[
         "a list of old site paths that redirect here, e.g. `aliases: [\"/old/name/\"]`",
     ),
     ("toc_hide", "true or false: hides the table of contents"),
+    (
+        "build",
+        "Hugo's build options, e.g. `build: {render: never, list: never}` (render: always | never; list: always | never | local)",
+    ),
     (
         "incident",
         "the id of an incident in data/incidents/, e.g. `incident: \"2024-03-db\"`",
@@ -144,12 +156,13 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<(Split<'a>, Diagnostics),
         .into());
     };
     let raw = &text[start.min(fm_end)..fm_end];
-    let entries = if is_toml {
-        toml_entries(file, text, raw, start)
+    let (entries, lenient) = if is_toml {
+        (toml_entries(file, text, raw, start)?, Diagnostics::new())
     } else {
-        yaml_entries(file, text, raw, start)
-    }?;
-    let (front, diags) = interpret(file, text, entries);
+        yaml_entries(file, text, raw, start)?
+    };
+    let (front, mut diags) = interpret(file, text, entries);
+    diags.extend(lenient.0);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -272,16 +285,36 @@ impl<'de> Deserialize<'de> for YamlValue {
     }
 }
 
+/// The entries of YAML front matter, and a warning for each quoted value
+/// continued at column 0 (accepted as Hugo does, see `indent_continuations`).
 fn yaml_entries(
     file: &Path,
     text: &str,
     raw: &str,
     start: usize,
-) -> Result<Vec<Entry>, Diagnostics> {
+) -> Result<(Vec<Entry>, Diagnostics), Diagnostics> {
     if raw.trim().is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Diagnostics::new()));
     }
-    let parsed = serde_saphyr::from_str::<YamlEntries>(raw).map_err(|e| -> Diagnostics {
+    let mut parsed = serde_saphyr::from_str::<YamlEntries>(raw);
+    // Only a failing block is retried, so valid YAML costs nothing more.
+    let mut inserted = Vec::new();
+    let mut warnings = Diagnostics::new();
+    if parsed.is_err()
+        && let Some((fixed, at)) = indent_continuations(raw)
+        && let Ok(ok) = serde_saphyr::from_str::<YamlEntries>(&fixed)
+    {
+        parsed = Ok(ok);
+        for &line_start in &at {
+            warnings.push(
+                Diagnostic::warning("quoted value continued at the start of a line")
+                    .at(Location::at_offset(file, text, start + line_start))
+                    .help("indent the continuation lines (strict YAML requires it); read as Hugo reads it, the line break becoming a space"),
+            );
+        }
+        inserted = at;
+    }
+    let parsed = parsed.map_err(|e| -> Diagnostics {
         // The YAML starts on line 2 of the file, after the `---` line.
         let (line, col) = e
             .location()
@@ -294,14 +327,23 @@ fn yaml_entries(
         .help("front matter is YAML `key: value` lines between two `---` lines; quote values that contain `: ` or start with special characters")
     .into()
     })?;
+    // Offsets in the indented text, back to `raw`: one space was added at
+    // each of `inserted` (the k-th lands at `inserted[k] + k`).
+    let unshift = |o: usize| {
+        o - inserted
+            .iter()
+            .enumerate()
+            .filter(|(k, p)| *p + k < o)
+            .count()
+    };
     let offset = |l: &serde_saphyr::Location| {
         start
-            + l.span().byte_offset().map_or_else(
+            + unshift(l.span().byte_offset().map_or_else(
                 || line_col_offset(raw, l.line(), l.column()),
                 |o| o as usize,
-            )
+            ))
     };
-    Ok(parsed
+    let entries = parsed
         .0
         .into_iter()
         .map(|(k, v)| Entry {
@@ -311,7 +353,67 @@ fn yaml_entries(
             items: v.value.items.iter().map(offset).collect(),
             value: v.value.value,
         })
-        .collect())
+        .collect();
+    Ok((entries, warnings))
+}
+
+/// `raw` with a space before each line that continues a quoted scalar but
+/// starts at column 0, and where those lines start in `raw`; `None` when
+/// there is none. go-yaml accepts such lines, strict YAML does not.
+fn indent_continuations(raw: &str) -> Option<(String, Vec<usize>)> {
+    let mut quote: Option<u8> = None;
+    let mut at = Vec::new();
+    let mut line_start = 0;
+    for line in raw.split_inclusive('\n') {
+        let b = line.as_bytes();
+        let mut i = 0;
+        if quote.is_some() && b.first().is_some_and(|c| !c.is_ascii_whitespace()) {
+            at.push(line_start);
+        }
+        if quote.is_none() {
+            // A value opens after `key: ` or `- `; only then can a quote open.
+            let t = line.trim_start();
+            let lead = line.len() - t.len();
+            let value = t
+                .find(": ")
+                .map(|k| k + 2)
+                .or_else(|| t.starts_with("- ").then_some(2));
+            match value {
+                Some(v) => i = lead + v + (t[v..].len() - t[v..].trim_start().len()),
+                None => i = b.len(),
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                quote = Some(b[i]);
+                i += 1;
+            } else {
+                i = b.len();
+            }
+        }
+        while let Some(q) = quote
+            && i < b.len()
+        {
+            match b[i] {
+                b'\\' if q == b'"' => i += 1,
+                c if c == q && q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                c if c == q => quote = None,
+                _ => {}
+            }
+            i += 1;
+        }
+        line_start += line.len();
+    }
+    if at.is_empty() {
+        return None;
+    }
+    let mut fixed = String::with_capacity(raw.len() + at.len());
+    let mut prev = 0;
+    for &p in &at {
+        fixed.push_str(&raw[prev..p]);
+        fixed.push(' ');
+        prev = p;
+    }
+    fixed.push_str(&raw[prev..]);
+    Some((fixed, at))
 }
 
 /// The byte offset of a 1-based line and character column in `text`.
@@ -413,8 +515,13 @@ fn interpret(file: &Path, text: &str, entries: Vec<Entry>) -> (FrontMatter, Diag
     let mut diags = Diagnostics::new();
     let at = |offset: usize| Location::at_offset(file, text, offset);
     for e in entries {
-        // Hugo reads front matter keys in any case (`Title:` is the title).
+        // Hugo reads front matter keys in any case (`Title:` is the title);
+        // `_build` is the older name of `build`.
         let lower = e.key.to_lowercase();
+        let lower = match lower.as_str() {
+            "_build" => "build".to_string(),
+            _ => lower,
+        };
         let Some(&(known, expected)) = KNOWN.iter().find(|(k, _)| *k == lower) else {
             if !COMMON.contains(&lower.as_str())
                 && let Some(near) = near_known_key(&lower)
@@ -501,10 +608,46 @@ fn interpret(file: &Path, text: &str, entries: Vec<Entry>) -> (FrontMatter, Diag
                 }
                 other => diags.push(bad(&format!("a list of paths, not {}", describe(other)))),
             },
+            "build" => match build_options(&e.value) {
+                Ok((render_never, list_never)) => {
+                    front.render_never = render_never;
+                    front.list_never = list_never;
+                }
+                Err(what) => diags.push(bad(&what)),
+            },
             _ => unreachable!("every known key is handled"),
         }
     }
     (front, diags)
+}
+
+/// Hugo's `build` options: (render never, list never). `render: false` is
+/// the old spelling of `never`, `link` renders nothing either.
+fn build_options(v: &Value) -> Result<(bool, bool), String> {
+    let Value::Object(map) = v else {
+        return Err(format!("a mapping, not {}", describe(v)));
+    };
+    let mut out = (false, false);
+    for (k, v) in map {
+        let word = match v {
+            Value::Bool(true) => "always".to_string(),
+            Value::Bool(false) => "never".to_string(),
+            Value::String(s) => s.to_lowercase(),
+            other => return Err(format!("`{k}` as a word, not {}", describe(other))),
+        };
+        match (k.to_lowercase().as_str(), word.as_str()) {
+            ("render", "never" | "link") => out.0 = true,
+            ("render", "always") => {}
+            ("list", "never") => out.1 = true,
+            ("list", "always" | "local") => {}
+            ("publishresources", _) => {}
+            (key @ ("render" | "list"), w) => {
+                return Err(format!("a known `{key}` value, not `{w}`"));
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 fn known_list() -> String {
@@ -759,6 +902,38 @@ mod tests {
             assert!(d.message.contains(fence), "{d}");
             assert_eq!(d.location.as_ref().unwrap().line, 1);
         }
+    }
+
+    #[test]
+    fn quoted_value_continued_at_column_0_is_a_warning() {
+        let text = "---\ntitle: \"A long\ntitle\"\ndescription: 'one\ntwo'\nweight: 2\n---\n";
+        let (f, w) = ok(text);
+        assert_eq!(f.title.as_deref(), Some("A long title"));
+        assert_eq!(f.description.as_deref(), Some("one two"));
+        assert_eq!(f.weight, Some(2));
+        let lines: Vec<usize> = w
+            .iter()
+            .map(|d| d.location.as_ref().unwrap().line)
+            .collect();
+        assert_eq!(lines, [3, 5], "{w}");
+        assert!(w.iter().all(|d| !d.is_error()));
+        // Offsets still point at the right text.
+        assert!(text[f.key_offset("weight").unwrap()..].starts_with("weight"));
+        // A real syntax error stays an error.
+        let e = errors("---\ntitle: \"never closed\nweight: [1\n---\n");
+        assert!(e.0[0].is_error(), "{e}");
+    }
+
+    #[test]
+    fn build_options_as_hugo() {
+        let (f, _) = ok("---\nbuild:\n  render: never\n---\n");
+        assert!(f.render_never && !f.list_never);
+        let (f, _) = ok("---\n_build:\n  list: never\n  render: always\n---\n");
+        assert!(!f.render_never && f.list_never);
+        let (f, _) = ok("+++\n[_build]\nrender = false\n+++\n");
+        assert!(f.render_never);
+        let e = errors("---\nbuild:\n  render: sometimes\n---\n");
+        assert_eq!(e.0[0].location.as_ref().unwrap().line, 3, "{e}");
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //!
 //! Owns URLs of content: `a/_index.md` is the section `a/`, `a/b/index.md`
 //! the leaf bundle `a/b/`, `a/c.md` the page `a/c/`, each path sanitised as
-//! Hugo does (see `paths`). Everything else under `content/` is a static
-//! file, copied to its sanitised relative path. Dotfiles, dot-directories
-//! and editor backups are never read (`paths::is_ignored_name`).
+//! Hugo does (see `paths`). An `.html` file that starts with front matter is
+//! a page too (its body is HTML, only shortcodes are expanded), as in Hugo.
+//! Everything else under `content/` is a static file, copied to its
+//! sanitised relative path. Dotfiles, dot-directories and editor backups are
+//! never read (`paths::is_ignored_name`). Pages with `build: {render:
+//! never}` are dropped like drafts (`include` can still read them).
 
 pub mod frontmatter;
 pub mod paths;
@@ -58,6 +61,8 @@ pub struct Page {
     pub children: Vec<usize>,
     /// Words in the body, for reading time.
     pub word_count: usize,
+    /// The body is HTML (`page.html`), not markdown.
+    pub is_html: bool,
 }
 
 impl Page {
@@ -169,7 +174,9 @@ pub fn load(root: &Path, site_title: &str, drafts: bool) -> (Content, Postmortem
                 );
                 continue;
             };
-            if rel.ends_with(".md") {
+            if rel.ends_with(".md")
+                || (is_html_name(&rel) && starts_with_front_matter(entry.path()))
+            {
                 md.push(rel);
             } else {
                 sources.push(rel);
@@ -322,7 +329,7 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> (Option<Page>, Diagnostics
         Ok(ok) => ok,
         Err(errors) => return (None, errors),
     };
-    if split.front.draft && !drafts {
+    if (split.front.draft && !drafts) || split.front.render_never {
         return (None, warnings);
     }
     let title = split
@@ -346,6 +353,7 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> (Option<Page>, Diagnostics
         parent: None,
         children: Vec::new(),
         word_count,
+        is_html: !rel.ends_with(".md"),
     };
     (Some(page), warnings)
 }
@@ -364,7 +372,74 @@ fn synthetic_home(site_title: &str) -> Page {
         parent: None,
         children: Vec::new(),
         word_count: 0,
+        is_html: false,
     }
+}
+
+fn is_html_name(rel: &str) -> bool {
+    rel.ends_with(".html") || rel.ends_with(".htm")
+}
+
+/// Whether a file starts with a front matter fence (an HTML content page;
+/// other HTML files are static). Reads a few bytes only.
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 7];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = f.read(&mut head).unwrap_or(0);
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
+    head.starts_with(b"---") || head.starts_with(b"+++")
+}
+
+/// Reads `content/<rel>` for the `include` shortcode: the path must stay
+/// inside `content/` (no `..`, no hidden names, no symlink out) and the
+/// front matter is stripped.
+pub fn read_include(
+    root: &Path,
+    rel: &str,
+) -> Result<crate::markdown::shortcode::Included, String> {
+    if rel.is_empty()
+        || rel
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == ".." || paths::is_ignored_name(s))
+    {
+        return Err("the path must name a file inside content/ (no `..`, no hidden names)".into());
+    }
+    let dir = root.join(CONTENT_DIR);
+    let full = dir.join(rel);
+    let inside = match (full.canonicalize(), dir.canonicalize()) {
+        (Ok(f), Ok(d)) => f.starts_with(d) && f.is_file(),
+        _ => false,
+    };
+    if !inside {
+        return Err(format!("no file content/{rel}"));
+    }
+    let bytes = std::fs::read(&full).map_err(|e| e.to_string())?;
+    let mut source =
+        String::from_utf8(bytes).map_err(|_| "the file is not valid UTF-8".to_string())?;
+    if source.starts_with('\u{feff}') {
+        source.drain(..3);
+    }
+    if source.contains('\r') {
+        source = source.replace("\r\n", "\n");
+    }
+    let file = Path::new(CONTENT_DIR).join(rel);
+    let body_start = match frontmatter::split(&file, &source) {
+        Ok((split, _)) => split.body_start,
+        Err(e) => {
+            let first = e.0.first().map_or(String::new(), |d| d.message.clone());
+            return Err(format!("its front matter is invalid: {first}"));
+        }
+    };
+    Ok(crate::markdown::shortcode::Included {
+        file,
+        source,
+        body_start,
+    })
 }
 
 /// Counts whitespace-separated words, byte-wise (cheap on big handbooks).
@@ -408,7 +483,10 @@ fn locate(rel: &str) -> Option<(PageKind, String)> {
 /// `locate` before sanitising.
 fn locate_raw(rel: &str) -> (PageKind, String) {
     let (dir, name) = rel.rsplit_once('/').map_or(("", rel), |(d, n)| (d, n));
-    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let stem = [".md", ".html", ".htm"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(name);
     let dir_url = if dir.is_empty() {
         String::new()
     } else {
@@ -457,7 +535,8 @@ fn link_tree(pages: &mut [Page], by_url: &BTreeMap<String, usize>) {
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
     for (i, p) in pages.iter().enumerate() {
-        if let Some(parent) = p.parent {
+        // `build: {list: never}`: the page exists but no list shows it.
+        if let Some(parent) = p.parent.filter(|_| !p.front.list_never) {
             children[parent].push(i);
         }
     }

@@ -102,7 +102,7 @@ pub fn render(
     Ok(out)
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -496,6 +496,7 @@ mod tests {
                 title: "t",
                 url: "/proj/a/",
             },
+            options: Default::default(),
         };
         render(md, &ex, &links, (2, 4)).unwrap()
     }

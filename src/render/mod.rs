@@ -27,11 +27,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Page, PageKind};
 use crate::diag::{Diagnostics, Location};
-use crate::markdown::{self, Links, shortcode::Expander, shortcode::PageInfo};
+use crate::markdown::{self, Links, shortcode};
 use crate::output::Sink;
 use crate::publish::PublicSite;
 use crate::templates::{StaticFile, Templates};
 use crate::urls::{self, Job, Plan};
+use shortcode::{Expander, PageInfo};
 
 /// Everything rendering needs, shared by all jobs.
 pub struct Renderer<'a> {
@@ -42,6 +43,8 @@ pub struct Renderer<'a> {
     pub root: &'a Path,
     nav: context::NavCache,
     latest: Vec<incidents::IncidentSummary>,
+    /// Unknown shortcodes when `[shortcodes] unknown = "warn"`.
+    missing: shortcode::Missing,
 }
 
 /// What a run produced.
@@ -78,6 +81,7 @@ impl<'a> Renderer<'a> {
             root,
             nav,
             latest: Vec::new(),
+            missing: shortcode::Missing::default(),
         };
         r.latest = r.incident_views().latest(5);
         r
@@ -156,6 +160,7 @@ impl<'a> Renderer<'a> {
         diags.extend(found.warnings.0);
         diags.extend(links::check_fragments(&found.pending, &ids).0);
         counts.external = found.external;
+        diags.extend(self.missing.warning());
         (counts, diags)
     }
 
@@ -305,14 +310,37 @@ impl<'a> Renderer<'a> {
             source_dir: page.source_dir(),
             resolve_md: &resolve,
         };
+        let include = |rel: &str| content::read_include(self.root, rel);
+        let warn = self.config.shortcodes.unknown == crate::config::UnknownShortcodes::Warn;
         let expander = Expander {
             templates: Some(self.templates),
             page: PageInfo {
                 title: &page.title,
                 url,
             },
+            options: shortcode::Options {
+                missing: warn.then_some(&self.missing),
+                include: Some(&include),
+                rel: &page.rel,
+            },
         };
-        markdown::render(page.body(), &expander, &links, self.config.toc_levels).map_err(|errs| {
+        let rendered = if page.is_html {
+            // HTML pages: shortcodes only, the body passes through.
+            expander
+                .expand_html(page.body())
+                .map(|html| markdown::Rendered {
+                    sections: vec![markdown::Section {
+                        title: None,
+                        id: None,
+                        html: html.clone(),
+                    }],
+                    html,
+                    ..Default::default()
+                })
+        } else {
+            markdown::render(page.body(), &expander, &links, self.config.toc_levels)
+        };
+        rendered.map_err(|errs| {
             Diagnostics(
                 errs.into_iter()
                     .map(|e| {

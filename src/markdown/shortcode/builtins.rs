@@ -103,3 +103,26 @@ pub(super) fn youtube(call: &Call<'_>) -> Result<String, String> {
         "<div class=\"video\"><iframe src=\"https://www.youtube-nocookie.com/embed/{id}\" title=\"{title}\" loading=\"lazy\" allow=\"encrypted-media; picture-in-picture\" allowfullscreen></iframe></div>"
     ))
 }
+
+/// An unknown shortcode when migrating (`[shortcodes] unknown = "warn"`):
+/// the call shown as written, around its inner text.
+pub(super) fn missing(call: &Call<'_>) -> Output {
+    let tag = |slash: &str| {
+        format!(
+            "<span class=\"shortcode-missing\">{}</span>",
+            escape_html(&format!(
+                "{} {slash}{} {}",
+                call.delim.open(),
+                call.name,
+                call.delim.close()
+            ))
+        )
+    };
+    match call.inner {
+        Some(inner) => around(tag(""), inner, &tag("/")),
+        None => Output {
+            text: tag(""),
+            inner_at: None,
+        },
+    }
+}

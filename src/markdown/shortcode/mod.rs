@@ -8,10 +8,20 @@
 //! - `{{< >}}` output is HTML that markdown must not touch: it is replaced by
 //!   a placeholder that `markdown::render` swaps back afterwards.
 //!
-//! Built-in shortcodes (`details`, `alert`, `youtube`) are plain Rust, so the
-//! common case never goes through a template engine; a site's own shortcodes
-//! come from `ShortcodeTemplates` (Tera templates), which may also override a
-//! built-in.
+//! Built-in shortcodes (`details`, `alert`, `youtube`, `include`) are plain
+//! Rust, so the common case never goes through a template engine; a site's
+//! own shortcodes come from `ShortcodeTemplates` (Tera templates), which may
+//! also override a built-in.
+//!
+//! A `{{% %}}` call inside a `{{< >}}` call cannot be rendered with the page
+//! (its output lands in HTML that markdown never sees), so its output is
+//! rendered to HTML on the spot, as Hugo does (Docsy's `tabpane` + `tab`).
+//!
+//! `include` (see `Run::include`) splices another content file's body, its
+//! own shortcodes expanded; errors in it are located in that file.
+//!
+//! When migrating, `Options::missing` turns unknown shortcodes from errors
+//! into visible placeholders, counted for one warning per build.
 //!
 //! Linear in the size of the page, and paired shortcodes nest at most
 //! `MAX_DEPTH` deep (the expansion recurses once per level).
@@ -19,13 +29,17 @@
 mod builtins;
 mod parse;
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
 pub use builtins::ALERT_COLORS;
-use builtins::{alert, details, youtube};
+use builtins::{alert, details, missing, youtube};
 use parse::{Tag, TagKind, scan};
 
 use super::placeholder::{Key, Markers};
 use super::srcmap::SourceMap;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Location};
 
 /// How deep paired shortcodes may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -110,7 +124,70 @@ pub struct PageInfo<'a> {
     pub url: &'a str,
 }
 
-pub const BUILTINS: &[(&str, bool)] = &[("alert", true), ("details", true), ("youtube", false)];
+pub const BUILTINS: &[(&str, bool)] = &[
+    ("alert", true),
+    ("details", true),
+    ("include", false),
+    ("youtube", false),
+];
+
+/// A content file read for `include`.
+#[derive(Debug, Clone)]
+pub struct Included {
+    /// Path for messages, relative to the site root: `content/a/b.md`.
+    pub file: PathBuf,
+    /// The whole file (line endings normalised).
+    pub source: String,
+    /// Where the body starts (after the front matter).
+    pub body_start: usize,
+}
+
+/// Reads a content-relative path for `include`; `Err` says why not.
+pub type IncludeFn<'a> = &'a (dyn Fn(&str) -> Result<Included, String> + Sync);
+
+/// Per-build settings of expansion beyond the templates.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// `[shortcodes] unknown = "warn"`: unknown shortcodes render a
+    /// placeholder and are counted here instead of failing the page.
+    pub missing: Option<&'a Missing>,
+    /// How `include` reads files; without it `include` is an error.
+    pub include: Option<IncludeFn<'a>>,
+    /// The page's own content-relative path: where include chains start.
+    pub rel: &'a str,
+}
+
+/// Unknown shortcode names and their uses, over a whole (parallel) build.
+#[derive(Debug, Default)]
+pub struct Missing(Mutex<BTreeMap<String, usize>>);
+
+impl Missing {
+    fn add(&self, name: &str) {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *m.entry(name.to_string()).or_default() += 1;
+    }
+
+    /// One warning listing every missing name once, with its uses.
+    pub fn warning(&self) -> Option<Diagnostic> {
+        let m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if m.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = m
+            .iter()
+            .map(|(n, c)| format!("`{n}` ({c} use{})", if *c == 1 { "" } else { "s" }))
+            .collect();
+        Some(
+            Diagnostic::warning(format!(
+                "{} unknown shortcode{} rendered as placeholders: {}",
+                m.len(),
+                if m.len() == 1 { "" } else { "s" },
+                list.join(", ")
+            ))
+            .help("add each as templates/shortcodes/NAME.html, or remove the calls; `[shortcodes] unknown = \"error\"` makes them errors"),
+        )
+    }
+}
 
 /// An error at a byte offset of the text being expanded.
 #[derive(Debug)]
@@ -118,6 +195,9 @@ pub struct SpanError {
     pub offset: usize,
     pub message: String,
     pub help: Option<String>,
+    /// For an error inside an included file: where in it (`offset` is then
+    /// the `include` call in the page).
+    pub included: Option<Box<(PathBuf, String, usize)>>,
 }
 
 impl SpanError {
@@ -126,14 +206,24 @@ impl SpanError {
             offset,
             message: message.into(),
             help: None,
+            included: None,
         }
     }
     fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
         self
     }
-    pub fn into_diagnostic(self, loc: crate::diag::Location) -> Diagnostic {
-        let d = Diagnostic::error(self.message).at(loc);
+    /// `loc` is where `offset` is in the page.
+    pub fn into_diagnostic(self, loc: Location) -> Diagnostic {
+        let d = match self.included {
+            Some(inc) => {
+                let (file, source, offset) = *inc;
+                Diagnostic::error(self.message)
+                    .at(Location::at_offset(&file, &source, offset))
+                    .label(loc, "included from here")
+            }
+            None => Diagnostic::error(self.message).at(loc),
+        };
         match self.help {
             Some(h) => d.help(h),
             None => d,
@@ -161,6 +251,7 @@ struct Inner {
 pub struct Expander<'a> {
     pub templates: Option<&'a dyn ShortcodeTemplates>,
     pub page: PageInfo<'a>,
+    pub options: Options<'a>,
 }
 
 /// The result of expanding a page: markdown with `{{< >}}` placeholders.
@@ -201,6 +292,50 @@ impl Expander<'_> {
         names.join(", ")
     }
 
+    /// Whether a site template overrides `name`.
+    fn is_template(&self, name: &str) -> bool {
+        self.templates.is_some_and(|t| t.lookup(name).is_some())
+    }
+
+    /// Expands every shortcode of an HTML page's body: all output inline,
+    /// `{{% %}}` output rendered to HTML (no markdown pass follows).
+    pub fn expand_html(&self, text: &str) -> Result<String, Vec<SpanError>> {
+        if !text.contains("{{<") && !text.contains("{{%") {
+            return Ok(text.to_string());
+        }
+        let markers = Markers::default();
+        let mut errors = Vec::new();
+        let tags = scan(text, &mut errors);
+        let nodes = self.build_tree(&tags, &mut errors);
+        let mut run = Run {
+            expander: self,
+            text,
+            tags: &tags,
+            markers,
+            html: Vec::new(),
+            errors,
+            chain: vec![self.options.rel.to_string()],
+        };
+        let mut out = String::with_capacity(text.len());
+        let cx = Context {
+            raw: true,
+            nested: false,
+        };
+        run.render(
+            (0, text.len(), &nodes),
+            cx,
+            &mut out,
+            &mut SourceMap::default(),
+        );
+        let mut errors = run.errors;
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            errors.sort_by_key(|e| e.offset);
+            Err(errors)
+        }
+    }
+
     /// Expands every shortcode of `text`. On failure returns all errors found.
     pub fn expand(&self, text: &str) -> Result<Expanded, Vec<SpanError>> {
         let Some(markers) = Markers::for_text(text) else {
@@ -228,6 +363,7 @@ impl Expander<'_> {
             markers,
             html: Vec::new(),
             errors,
+            chain: vec![self.options.rel.to_string()],
         };
         let mut markdown = String::with_capacity(text.len() + text.len() / 4);
         let mut map = SourceMap::default();
@@ -279,17 +415,44 @@ impl Expander<'_> {
             TagKind::Open { name, .. } => name.as_str(),
             _ => "",
         };
+        // Warn mode: an unknown call is paired when a closing tag of its
+        // name follows it.
+        let mut last_close: HashMap<&str, usize> = HashMap::new();
+        if self.options.missing.is_some() {
+            for (i, t) in tags.iter().enumerate() {
+                if let TagKind::Close { name } = &t.kind {
+                    last_close.insert(name, i);
+                }
+            }
+        }
+        let lookup = |i: usize, name: &str, errors: &mut Vec<SpanError>| match self.lookup(name) {
+            Some(u) => Some(u),
+            None => match self.options.missing {
+                Some(m) => {
+                    m.add(name);
+                    Some(last_close.get(name).is_some_and(|&c| c > i))
+                }
+                None => {
+                    errors.push(self.unknown(&tags[i], name));
+                    None
+                }
+            },
+        };
+        let lookup_close = |name: &str| {
+            self.lookup(name)
+                .or_else(|| last_close.contains_key(name).then_some(true))
+        };
         for (i, tag) in tags.iter().enumerate() {
             if skipped > 0 {
                 match &tag.kind {
                     TagKind::Open {
                         name, self_closing, ..
-                    } => match self.lookup(name) {
-                        None => errors.push(self.unknown(tag, name)),
+                    } => match lookup(i, name, errors) {
+                        None => {}
                         Some(true) if !self_closing => skipped += 1,
                         Some(_) => {}
                     },
-                    TagKind::Close { name } if self.lookup(name) == Some(true) => skipped -= 1,
+                    TagKind::Close { name } if lookup_close(name) == Some(true) => skipped -= 1,
                     _ => {}
                 }
                 continue;
@@ -306,8 +469,8 @@ impl Expander<'_> {
                 ),
                 TagKind::Open {
                     name, self_closing, ..
-                } => match self.lookup(name) {
-                    None => errors.push(self.unknown(tag, name)),
+                } => match lookup(i, name, errors) {
+                    None => {}
                     Some(true) if !self_closing && stack.len() == MAX_DEPTH => {
                         errors.push(too_deep(tag, name));
                         skipped = 1;
@@ -326,7 +489,7 @@ impl Expander<'_> {
                 TagKind::Close { name } => {
                     let pos = if stack.last().is_some_and(|(t, _)| open_name(*t) == name) {
                         Some(stack.len() - 1)
-                    } else if self.lookup(name) == Some(false) {
+                    } else if lookup_close(name) == Some(false) {
                         errors.push(
                             SpanError::new(
                                 tag.start,
@@ -406,6 +569,7 @@ impl Expander<'_> {
                     inner_at: None,
                 })
                 .map_err(|e| SpanError::new(at, e)),
+            _ if self.options.missing.is_some() => Ok(missing(call)),
             other => Err(SpanError::new(at, format!("unknown shortcode `{other}`"))),
         }
     }
@@ -428,6 +592,9 @@ struct Run<'e, 't> {
     markers: Markers,
     html: Vec<String>,
     errors: Vec<SpanError>,
+    /// Content-relative paths from the page down to the file being
+    /// expanded, for include cycles.
+    chain: Vec<String>,
 }
 
 impl Run<'_, '_> {
@@ -454,6 +621,10 @@ impl Run<'_, '_> {
                 TagKind::Open { name, args, .. } => (name.as_str(), args),
                 TagKind::Close { .. } => continue,
             };
+            if name == "include" && !self.expander.is_template(name) {
+                self.include(tag, args, cx, out, map);
+                continue;
+            }
             let inner = node.inner.as_ref().map(|inner| {
                 let inner_cx = Context {
                     raw: cx.raw || tag.delim == Delim::Html,
@@ -481,6 +652,12 @@ impl Run<'_, '_> {
                     self.markers.push(out, Key::Shortcode(self.html.len()));
                     self.html.push(o.text);
                 }
+                // Markdown output inside HTML output: markdown never sees
+                // it later, so it is rendered now.
+                Ok(o) if tag.delim == Delim::Markdown && cx.raw => {
+                    map.generated(out.len(), tag.start, true);
+                    out.push_str(&markdown_to_html(&o.text));
+                }
                 Ok(o) => {
                     let base = out.len();
                     map.generated(base, tag.start, true);
@@ -496,12 +673,138 @@ impl Run<'_, '_> {
         self.copy(pos, to, cx, out, map);
     }
 
+    /// `{{< include "a/b.md" >}}`: the body of `content/a/b.md`, its own
+    /// shortcodes expanded, spliced as markdown (rendered to HTML when the
+    /// call sits in HTML output).
+    fn include(
+        &mut self,
+        tag: &Tag,
+        args: &Args,
+        cx: Context,
+        out: &mut String,
+        map: &mut SourceMap,
+    ) {
+        let err = |m: String, h: &str| SpanError::new(tag.start, m).help(h);
+        let Some(path) = args
+            .named_or_nth("file", 0)
+            .filter(|p| !p.trim().is_empty())
+        else {
+            self.errors.push(err(
+                "shortcode `include` needs a path".into(),
+                "write {{< include \"path/relative/to/content.md\" >}}",
+            ));
+            return;
+        };
+        let rel = path.trim().trim_start_matches('/');
+        let rel = rel.strip_prefix("content/").unwrap_or(rel).to_string();
+        if let Some(first) = self.chain.iter().position(|r| *r == rel) {
+            let mut names: Vec<&str> = self.chain[first..].iter().map(String::as_str).collect();
+            names.push(&rel);
+            self.errors.push(err(
+                format!("include cycle: {}", names.join(" → ")),
+                "a file cannot include itself, directly or through other files: remove one of these includes",
+            ));
+            return;
+        }
+        if self.chain.len() > MAX_DEPTH {
+            self.errors.push(err(
+                format!("includes are nested more than {MAX_DEPTH} levels deep"),
+                "include fewer levels",
+            ));
+            return;
+        }
+        let Some(read) = self.expander.options.include else {
+            self.errors.push(err(
+                "shortcode `include` cannot be used here".into(),
+                "include works in handbook pages and post-mortem narratives",
+            ));
+            return;
+        };
+        let inc = match read(&rel) {
+            Ok(inc) => inc,
+            Err(why) => {
+                self.errors.push(err(
+                    format!("cannot include `{path}`: {why}"),
+                    "the path is relative to content/, e.g. {{< include \"shared/oncall.md\" >}}",
+                ));
+                return;
+            }
+        };
+        let body = &inc.source[inc.body_start.min(inc.source.len())..];
+        if body.contains([self.markers.open, self.markers.close]) {
+            self.errors.push(err(
+                format!("cannot include `{path}`: it uses private-use characters this page needs"),
+                "remove the characters U+E000 and U+E001 from the included file",
+            ));
+            return;
+        }
+        let mut errors = Vec::new();
+        let tags = scan(body, &mut errors);
+        let nodes = self.expander.build_tree(&tags, &mut errors);
+        let mut chain = std::mem::take(&mut self.chain);
+        chain.push(rel);
+        let mut sub = Run {
+            expander: self.expander,
+            text: body,
+            tags: &tags,
+            markers: self.markers,
+            html: std::mem::take(&mut self.html),
+            errors,
+            chain,
+        };
+        let mut buf = String::with_capacity(body.len());
+        let sub_cx = Context {
+            raw: cx.raw,
+            nested: true,
+        };
+        sub.render(
+            (0, body.len(), &nodes),
+            sub_cx,
+            &mut buf,
+            &mut SourceMap::default(),
+        );
+        let Run {
+            html,
+            errors,
+            mut chain,
+            ..
+        } = sub;
+        chain.pop();
+        self.chain = chain;
+        self.html = html;
+        for mut e in errors {
+            if e.included.is_none() {
+                e.included = Some(Box::new((
+                    inc.file.clone(),
+                    inc.source.clone(),
+                    inc.body_start + e.offset,
+                )));
+            }
+            e.offset = tag.start;
+            self.errors.push(e);
+        }
+        map.generated(out.len(), tag.start, true);
+        if cx.raw {
+            out.push_str(&markdown_to_html(&buf));
+        } else {
+            out.push_str(&buf);
+        }
+    }
+
     fn copy(&self, from: usize, to: usize, cx: Context, out: &mut String, map: &mut SourceMap) {
         if from < to {
             map.copied(out.len(), from, cx.nested);
             out.push_str(&self.text[from..to]);
         }
     }
+}
+
+/// Markdown rendered on its own, for `{{% %}}` output inside HTML output.
+fn markdown_to_html(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    let parser = pulldown_cmark::Parser::new_ext(md, super::options());
+    pulldown_cmark::html::push_html(&mut html, parser);
+    html
 }
 
 fn too_deep(tag: &Tag, name: &str) -> SpanError {
@@ -535,6 +838,7 @@ mod tests {
                 title: "T",
                 url: "/t/",
             },
+            options: Options::default(),
         }
         .expand(text)
     }
@@ -609,7 +913,7 @@ mod tests {
                 .help
                 .as_deref()
                 .unwrap()
-                .contains("alert, details, youtube")
+                .contains("alert, details, include, youtube")
         );
     }
 

@@ -180,8 +180,13 @@ fn parse_tag(text: &str, start: usize, delim: Delim) -> Result<Tag, TagError> {
         let arg_start = p;
         let (first, after) = parse_value(text, p, close)?;
         p = after;
-        if rest(p).starts_with('=') && first.1 {
-            let (value, after) = parse_value(text, p + 1, close)?;
+        // Hugo reads `role = "x"` as named too: look past spaces for `=`.
+        let mut eq = p;
+        skip_ws(&mut eq);
+        if rest(eq).starts_with('=') && first.1 {
+            let mut v = eq + 1;
+            skip_ws(&mut v);
+            let (value, after) = parse_value(text, v, close)?;
             p = after;
             named.push((first.0, value.0));
             check_mixed(&name, &mut first_kind, true, arg_start).map_err(next)?;
