@@ -3501,6 +3501,25 @@ fn status_at(
 
 struct Counters {
     action_iid: u32,
+    /// Titles given so far.
+    titles: std::collections::HashSet<String>,
+}
+
+fn month_name(m: u32) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][m as usize - 1]
 }
 
 fn action_url(n: u32) -> String {
@@ -3738,7 +3757,8 @@ fn materialize_pool(
         ("cr", cr),
         ("node", node),
         ("node2", node2),
-        ("n", rng.range(12, 96).to_string()),
+        // "delayed by up to {n} minutes" never exceeds the impact itself.
+        ("n", rng.range(12, 96).min(spec.mitigate.max(5)).to_string()),
         ("m", rng.range(2, 9).to_string()),
         ("flag", rng.pick(FLAGS).to_string()),
         ("svc", primary.to_string()),
@@ -3749,7 +3769,15 @@ fn materialize_pool(
     }
 
     let title_t: &&str = rng.pick(s.titles);
-    let title = fill(title_t, &vars);
+    let mut title = fill(title_t, &vars);
+    // A cause that recurs gets a title that tells its occurrences apart.
+    if !counters.titles.insert(title.clone()) && !title.contains(region) {
+        title = format!(
+            "{title} ({region}, {} {})",
+            month_name(started.month()),
+            started.year()
+        );
+    }
     let what = fill(s.what, &vars);
 
     // Timeline.
@@ -4421,6 +4449,7 @@ fn main() {
     // ---- text
     let mut counters = Counters {
         action_iid: if ctx.story { 6200 } else { 10_000 },
+        titles: Default::default(),
     };
     let incidents: Vec<Incident> = assigned
         .iter()
