@@ -65,7 +65,7 @@ fn warning(found: &str, loc: Location) -> Diagnostic {
 
 /// A hit in a hand-written narrative: an error unless configured as a warning.
 fn narrative_hit(found: &str, loc: Location, level: BlamelessLevel) -> Diagnostic {
-    let message = format!("post-mortem narrative names a person: `{found}`");
+    let message = format!("post-mortem text names a person: `{found}`");
     let d = match level {
         BlamelessLevel::Error => Diagnostic::error(message),
         BlamelessLevel::Warn => Diagnostic::warning(message),
