@@ -272,7 +272,7 @@ impl<'a> Views<'a> {
             }
         }
         // Overdue first; then by due date, undated last; stable otherwise.
-        rows.sort_by(|a, b| (a.0, a.1.is_none(), a.1, a.2).cmp(&(b.0, b.1.is_none(), b.1, b.2)));
+        rows.sort_by_key(|r| (r.0, r.1.is_none(), r.1, r.2));
         let overdue = rows.iter().filter(|r| !r.0).count();
         let rows: Vec<Row> = rows.into_iter().map(|r| r.3).collect();
         let mut ctx = Context::new();
