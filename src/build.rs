@@ -75,7 +75,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         &broken_ids,
         &mut diags,
     );
-    diags.extend(publish::blameless::check(root, &public, &config.blameless.names).0);
+    diags.extend(publish::blameless::check(root, &public, &config.blameless).0);
 
     let (plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
     diags.extend(plan_diags.0);

@@ -70,6 +70,17 @@ pub enum UnknownShortcodes {
 pub struct Blameless {
     /// Names of people that must not appear in public post-mortems.
     pub names: Vec<String>,
+    /// What a hit in a hand-written narrative is: an error (default) or a
+    /// warning. Hits in upstream text (data/) are always warnings.
+    pub level: BlamelessLevel,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlamelessLevel {
+    #[default]
+    Error,
+    Warn,
 }
 
 impl Default for Config {
@@ -128,10 +139,16 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ),
     ("extra", "the section [extra]: values for your templates"),
 ];
-const BLAMELESS_KEYS: &[(&str, &str)] = &[(
-    "names",
-    "names that must not appear in public post-mortems, e.g. names = [\"Dana\", \"Lee\"]",
-)];
+const BLAMELESS_KEYS: &[(&str, &str)] = &[
+    (
+        "names",
+        "names that must not appear in public post-mortems, e.g. names = [\"Dana\", \"Lee\"]",
+    ),
+    (
+        "level",
+        "what a hit in a hand-written post-mortem is: level = \"error\" (default) or \"warn\"",
+    ),
+];
 
 impl Config {
     /// Reads `root/opsbook.toml`, or the defaults when there is none.

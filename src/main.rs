@@ -197,9 +197,9 @@ enum Import {
 
 #[derive(Subcommand)]
 enum New {
-    /// Write content/postmortems/ID.md: the sections of a blameless review,
-    /// with the timeline pre-filled from the incident's snapshot. Never
-    /// overwrites an existing file.
+    /// Write content/postmortems/ID.md: a draft (`draft: true`) with the
+    /// sections of a blameless review, each with TODO guidance; delete
+    /// `draft: true` to publish it. Never overwrites an existing file.
     Postmortem {
         /// Incident id, as in data/incidents/YYYY/ID.yaml.
         id: String,

@@ -1,6 +1,7 @@
 //! `opsbook new postmortem <id>`: writes the skeleton of a blameless review
-//! for an incident, with the timeline pre-filled from its snapshot, into
-//! `content/postmortems/<id>.md`. Never overwrites an existing file. The
+//! for an incident into `content/postmortems/<id>.md`, as a draft whose
+//! sections hold `TODO` guidance. The timeline is not copied: the page
+//! renders it from the snapshot. Never overwrites an existing file. The
 //! front matter's texts are written by the canonical writer's quoting
 //! (`data::write::inline`), so any incident title reads back as itself.
 
@@ -114,21 +115,13 @@ pub fn new_postmortem(root: &Path, id: &str) -> Result<Written, Diagnostics> {
     })
 }
 
+/// The marker of text the author has yet to write: `check --strict` fails
+/// on it in a published (non-draft) review (`publish::placeholders`).
+pub const PLACEHOLDER: &str = "TODO";
+
 fn template(i: &Incident) -> String {
     let times = analyse::incident_times(i);
     let services: Vec<&str> = i.services.iter().map(Id::as_str).collect();
-    let mut timeline = String::new();
-    for t in &i.timeline {
-        // One line per entry; upstream text may span lines.
-        // Upstream text is untrusted, the narrative is not sanitised: escape
-        // its HTML so that a hostile timeline cannot smuggle markup in.
-        let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = markdown_literal(&text);
-        timeline.push_str(&format!("- **{}**: {text}\n", format::utc_minute(t.at)));
-    }
-    if timeline.is_empty() {
-        timeline.push_str("- **YYYY-MM-DD HH:MM UTC**: ...\n");
-    }
     let duration = times
         .impact
         .map_or_else(|| "still ongoing".to_string(), format::duration);
@@ -137,17 +130,21 @@ fn template(i: &Incident) -> String {
         .map_or_else(|| "not recorded".to_string(), format::duration);
     let title = data::write::inline(&i.title);
     let incident = data::write::inline(i.id.as_str());
+    // `draft: true` keeps the review off the site (the page says "Review
+    // pending") until the author deletes the line.
     let mut out = format!(
         r#"---
 title: {title}
 incident: {incident}
+draft: true
 ---
 
 <!--
 Blameless review of incident {id} (S{sev}, {services}).
-Name roles and systems, never people: `opsbook check` warns on user handles.
+Name roles and systems, never people: the build refuses user handles.
 The incident's facts, timeline and corrective actions come from its
-snapshot; the sections below join them on the post-mortem page.
+snapshot and are shown on the page: do not copy them here.
+Replace every {PLACEHOLDER} paragraph, then delete `draft: true` to publish.
 -->
 "#,
         id = i.id,
@@ -159,32 +156,34 @@ snapshot; the sections below join them on the post-mortem page.
         let guidance = match section.id {
             "summary" => format!(
                 "What happened, in two or three sentences: which services ({}), how\n\
-                 long ({duration} of {}), and how it was fixed.\n",
+                 long ({duration} of {}), and how it was fixed.",
                 services.join(", "),
                 i.impact.as_str()
             ),
-            "impact" => "Who was affected, what they could not do, and how many.\n".into(),
+            "impact" => "Who was affected, what they could not do, and how many.".into(),
             "detection" => format!(
                 "How we found out (alert, customer report, ...) and how fast: {detect} after\n\
-                 impact started. Could we have known sooner?\n"
+                 impact started. Could we have known sooner?"
             ),
-            "timeline" => format!(
-                "All times UTC. The page shows the snapshot's timeline; add context here.\n\n{timeline}"
-            ),
-            "root-cause" => {
-                "1. Why? ...\n2. Why? ...\n3. Why? ...\n4. Why? ...\n5. Why? ...\n".into()
-            }
-            "resolution" => {
-                "What restored service, and what made it take the time it took.\n".into()
-            }
-            "actions" => {
-                "Tracked in the incident's snapshot (`corrective_actions`): each with an\n\
-                          issue link, an owner team and a due date.\n"
-                    .into()
-            }
-            _ => "-\n".into(),
+            // The snapshot's timeline is rendered under this heading: the
+            // narrative only adds context, so the timeline appears once.
+            "timeline" => "Context the timeline above lacks (it comes from the incident's\n\
+                 snapshot, all times UTC), or delete this paragraph."
+                .into(),
+            "root-cause" => "Ask \"why?\" until you reach causes in systems and processes\n\
+                 (five whys), and name the contributing factors."
+                .into(),
+            "resolution" => "What restored service, and what made it take the time it took.".into(),
+            "actions" => "Context for the actions listed above; they are tracked in the\n\
+                 incident's snapshot (`corrective_actions`), each with an issue link, an\n\
+                 owner team and a due date. Or delete this paragraph."
+                .into(),
+            _ => "Write this section, or delete it.".into(),
         };
-        out.push_str(&format!("\n## {}\n\n{guidance}", section.title));
+        out.push_str(&format!(
+            "\n## {}\n\n{PLACEHOLDER}: {guidance}\n",
+            section.title
+        ));
     }
     out
 }

@@ -32,6 +32,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/alias.html",
     "templates/incident.html",
     "templates/incidents.html",
+    "templates/actions.html",
     "templates/service.html",
     "templates/services.html",
     "templates/partials/article.html",
@@ -42,6 +43,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/trends-month.html",
     "static/css/style.css",
     "static/css/highlight.css",
+    "static/js/incidents.js",
 ];
 
 /// A theme or site file: where it came from (for messages) and its text.

@@ -23,6 +23,7 @@ use crate::templates::StaticFile;
 pub const INCIDENTS: &str = "incidents/";
 pub const SERVICES: &str = "services/";
 pub const FEED: &str = "incidents/atom.xml";
+pub const INCIDENT_ACTIONS: &str = "incidents/actions/";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
 pub const API_INCIDENTS: &str = "api/incidents.json";
@@ -87,6 +88,8 @@ pub enum Job<'a> {
     Alias(usize),
     NotFound,
     IncidentIndex,
+    /// `/incidents/actions/`: open corrective actions of public incidents.
+    IncidentActions,
     /// A post-mortem, by index into `PublicSite::incidents`.
     Incident(usize),
     ServiceIndex,
@@ -278,6 +281,15 @@ pub fn plan<'a>(
             INCIDENTS.into(),
             Job::IncidentIndex,
             index,
+            true,
+            d,
+        );
+        let actions = generated("the corrective-actions page", &incidents_dir);
+        generate(
+            &mut plan,
+            INCIDENT_ACTIONS.into(),
+            Job::IncidentActions,
+            actions,
             true,
             d,
         );

@@ -409,7 +409,8 @@ fn confidential_incidents_never_reach_any_output_file() {
         ["PUBMARK-title-pa", "PUBMARK-title-pb"]
     );
     let rows = select_text(&index, "table.incident-list tbody tr");
-    assert!(rows[0].contains("PUBMARK-rootcause-pa"), "{rows:?}");
+    // Root causes are shown as words.
+    assert!(rows[0].contains("PUBMARK rootcause pa"), "{rows:?}");
     for tag in ["pa", "pb"] {
         let html = site.html(&format!("/incidents/pub-{tag}/"));
         let m = |field: &str| format!("PUBMARK-{field}-{tag}");
@@ -436,7 +437,7 @@ fn confidential_incidents_never_reach_any_output_file() {
             )]
         );
         assert!(all_text(&html).contains(&m("owner")));
-        assert!(all_text(&html).contains(&m("rootcause")));
+        assert!(all_text(&html).contains(&m("rootcause").replace('-', " ")));
         assert_eq!(
             facts(&html)["Source issue"],
             format!(
@@ -468,7 +469,8 @@ fn confidential_incidents_never_reach_any_output_file() {
     assert!(locs.iter().any(|l| l == "/incidents/pub-pb/"), "{locs:?}");
     assert_eq!(
         locs.iter()
-            .filter(|l| l.starts_with("/incidents/") && *l != "/incidents/")
+            .filter(|l| l.starts_with("/incidents/"))
+            .filter(|l| *l != "/incidents/" && *l != "/incidents/actions/")
             .count(),
         2,
         "{locs:?}"
@@ -524,10 +526,10 @@ fn confidential_incidents_never_reach_any_output_file() {
         ["2", "3"],
         "api, web"
     );
-    // The home page lists public post-mortems only.
+    // The home page lists public written reviews only (pb has none).
     assert_eq!(
         select_text(&site.html("/"), "section.latest-postmortems li > a"),
-        ["PUBMARK-title-pa", "PUBMARK-title-pb"]
+        ["PUBMARK-title-pa"]
     );
 }
 
@@ -615,6 +617,9 @@ fn assert_inert(what: &str, html: &Html) {
     }
 }
 
+/// The incident index's filter script (a file of the theme, not upstream text).
+const THEME_SCRIPT: &str = "<script src=\"/js/incidents.js\" defer></script>";
+
 #[test]
 fn untrusted_text_is_sanitised_everywhere() {
     let site = Site::new();
@@ -675,7 +680,8 @@ corrective_actions:
     let files = site.output_tree();
     let mut html_files = 0;
     for (name, bytes) in &files {
-        let text = String::from_utf8_lossy(bytes);
+        // The theme's own script file is the only script allowed.
+        let text = String::from_utf8_lossy(bytes).replace(THEME_SCRIPT, "");
         assert!(
             !text.to_ascii_lowercase().contains("<script"),
             "{name} contains a <script>:\n{text}"
@@ -947,7 +953,7 @@ fn postmortem_page_header_timeline_and_actions() {
     assert_eq!(f["Time to detect"], "4 min");
     assert_eq!(f["Time to mitigate"], "35 min");
     assert_eq!(f["Duration of impact"], "35 min");
-    assert_eq!(f["Root cause"], "Config-Change");
+    assert_eq!(f["Root cause"], "Config change");
     assert_eq!(
         f["Source issue"],
         "https://gitlab.example.com/infra/production/-/issues/17054"
@@ -1195,7 +1201,7 @@ fn incident_index_is_grouped_by_year_newest_first() {
             [
                 "2026-05-02",
                 "S2",
-                "Deploy broke sign-in",
+                "Deploy broke sign-in Review pending",
                 "Web",
                 "1 h 30 min",
                 "resolved",
@@ -1204,7 +1210,7 @@ fn incident_index_is_grouped_by_year_newest_first() {
             [
                 "2026-01-15",
                 "S1",
-                "API latency",
+                "API latency Review pending",
                 "API",
                 "ongoing",
                 "active",
@@ -1218,7 +1224,7 @@ fn incident_index_is_grouped_by_year_newest_first() {
             [
                 "2025-12-31",
                 "S3",
-                "Slow git pushes",
+                "Slow git pushes Review pending",
                 "Web, API",
                 "12 min",
                 "mitigated",
@@ -1227,7 +1233,7 @@ fn incident_index_is_grouped_by_year_newest_first() {
             [
                 "2025-02-01",
                 "S4",
-                "Web blips",
+                "Web blips Review pending",
                 "Web",
                 "30 min",
                 "resolved",
@@ -1319,16 +1325,18 @@ fn service_pages_list_their_incidents() {
 #[test]
 fn home_page_shows_the_latest_postmortems() {
     let site = index_site();
+    // Written reviews only: b1 has none ("review pending").
+    for id in ["a1", "a2", "b2"] {
+        site.file(
+            &format!("content/postmortems/{id}.md"),
+            &narrative(id, "Review", "Written.\n"),
+        );
+    }
     site.build_ok();
     let home = site.html("/");
     assert_eq!(
         select_text(&home, "section.latest-postmortems li > a"),
-        [
-            "Deploy broke sign-in",
-            "API latency",
-            "Slow git pushes",
-            "Web blips"
-        ]
+        ["Deploy broke sign-in", "API latency", "Web blips"]
     );
     assert_eq!(
         select_attr(&home, "section.latest-postmortems li > a", "href")[0],
@@ -1550,7 +1558,10 @@ timeline:
 fn blame_site() -> Site {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES)
-        .file("opsbook.toml", "[blameless]\nnames = [\"Jane Doe\"]\n")
+        .file(
+            "opsbook.toml",
+            "[blameless]\nnames = [\"Jane Doe\"]\nlevel = \"warn\"\n",
+        )
         .file(BLAME_FILE, BLAME_INCIDENT)
         .file("data/incidents/2026/hush-1.yaml", CONF_BLAME_INCIDENT)
         .file(
@@ -1676,23 +1687,14 @@ fn new_postmortem_writes_the_review_skeleton() {
             "Corrective actions"
         ]
     );
-    // The timeline, pre-filled, in order, under its heading.
-    let timeline = text
-        .split("## Timeline\n")
-        .nth(1)
-        .and_then(|t| t.split("\n## ").next())
-        .unwrap();
-    let entries: Vec<&str> = timeline.lines().filter(|l| l.starts_with("- ")).collect();
-    assert_eq!(entries.len(), 3, "{timeline}");
-    for (entry, (time, text)) in entries.iter().zip([
-        ("2026-07-07 09:30 UTC", "Error ratio on web crosses its SLO"),
-        ("2026-07-07 09:34 UTC", "fires"),
-        ("2026-07-07 10:05 UTC", "Change rolled back"),
-    ]) {
-        assert!(entry.contains(time) && entry.contains(text), "{entry}");
-    }
+    // A draft; the timeline is not copied in (the page renders it from
+    // the snapshot, so it appears once).
+    assert!(front.lines().any(|l| l == "draft: true"), "{front}");
+    assert!(
+        !text.contains("Error ratio on web crosses its SLO"),
+        "{text}"
+    );
     assert!(!text.to_lowercase().contains("<script"), "{text}");
-    assert!(entries[1].contains("&lt;script&gt;"), "{}", entries[1]);
 
     // A second run refuses to overwrite, even an edited file.
     std::fs::write(&path, format!("{text}\nEdited by hand.\n")).unwrap();
@@ -1708,7 +1710,12 @@ fn new_postmortem_writes_the_review_skeleton() {
         .assert_stderr_has(&["404"]);
     assert!(!site.root().join("content/postmortems/404.md").exists());
 
-    // The written file builds, into a page with every section.
+    // The written file, once no longer a draft, builds into a page with
+    // every section.
+    let edited = String::from_utf8(edited)
+        .unwrap()
+        .replace("draft: true\n", "");
+    std::fs::write(&path, edited).unwrap();
     site.build_ok();
     let html = site.html("/incidents/17054/");
     assert_eq!(

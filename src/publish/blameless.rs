@@ -1,10 +1,15 @@
 //! The blameless check: public post-mortem text must name roles and
-//! systems, never people. Warns on `@handles` and on the names listed in
-//! `opsbook.toml` (`[blameless] names`); `check --strict` makes them errors.
-//! Confidential incidents are not published, so they are not checked.
+//! systems, never people: `@handles` and the names listed in `opsbook.toml`
+//! (`[blameless] names`). A hit in a hand-written narrative is an error
+//! (the author can fix it in the same change) unless `[blameless] level =
+//! "warn"`; a hit in upstream text (data/, rewritten by every pull) stays a
+//! warning, so a routine pull cannot fail CI (`check --strict` still makes
+//! it an error). Confidential incidents are not published, so they are not
+//! checked.
 
 use std::path::Path;
 
+use crate::config::{Blameless, BlamelessLevel};
 use crate::data::Incident;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
@@ -49,14 +54,30 @@ pub fn find_people(text: &str, names: &[String]) -> Vec<(usize, String)> {
     hits
 }
 
+const HELP: &str = "blameless reviews name roles and systems (the incident manager, the on-call engineer, the deploy pipeline), never people";
+
+/// A hit in upstream text: fixed upstream, so never more than a warning.
 fn warning(found: &str, loc: Location) -> Diagnostic {
     Diagnostic::warning(format!("post-mortem text names a person: `{found}`"))
         .at(loc)
-        .help("blameless reviews name roles and systems (the incident manager, the on-call engineer, the deploy pipeline), never people")
+        .help(HELP)
+}
+
+/// A hit in a hand-written narrative: an error unless configured as a warning.
+fn narrative_hit(found: &str, loc: Location, level: BlamelessLevel) -> Diagnostic {
+    let message = format!("post-mortem text names a person: `{found}`");
+    let d = match level {
+        BlamelessLevel::Error => Diagnostic::error(message),
+        BlamelessLevel::Warn => Diagnostic::warning(message),
+    };
+    d.at(loc).help(format!(
+        "{HELP}; reword it (or set `[blameless] level = \"warn\"` in opsbook.toml to publish anyway)"
+    ))
 }
 
 /// Checks what will be published, and nothing else.
-pub fn check(root: &Path, public: &PublicSite<'_>, names: &[String]) -> Diagnostics {
+pub fn check(root: &Path, public: &PublicSite<'_>, config: &Blameless) -> Diagnostics {
+    let names = &config.names;
     let mut diags = Diagnostics::new();
     for incident in public.incidents.iter().map(|p| p.incident()) {
         let texts = incident_texts(incident);
@@ -86,9 +107,10 @@ pub fn check(root: &Path, public: &PublicSite<'_>, names: &[String]) -> Diagnost
     }
     for page in public.incidents.iter().filter_map(|p| p.narrative) {
         for (offset, found) in find_people(page.body(), names) {
-            diags.push(warning(
+            diags.push(narrative_hit(
                 &found,
                 Location::at_offset(&page.file, &page.source, page.body_start + offset),
+                config.level,
             ));
         }
     }

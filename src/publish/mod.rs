@@ -168,6 +168,9 @@ impl<'a> PublicSite<'a> {
                 continue;
             }
             diags.extend(misspelt_headings(page));
+            if !page.front.draft {
+                diags.extend(placeholders(page));
+            }
             incidents[k].narrative = Some(page);
             if let Some(folder) = folder {
                 bundles.insert(folder, k);
@@ -297,6 +300,44 @@ fn misspelt_headings(page: &Page) -> Vec<Diagnostic> {
                 }
             }
             _ => {}
+        }
+    }
+    out
+}
+
+/// Warnings (errors under `check --strict`) for the scaffold's `TODO`
+/// markers left in a review that is no longer a draft: unfinished text
+/// must not reach the public site unnoticed. Code is not searched.
+fn placeholders(page: &Page) -> Vec<Diagnostic> {
+    use pulldown_cmark::{Event, Parser};
+    let marker = crate::scaffold::PLACEHOLDER;
+    let body = page.body();
+    let mut out = Vec::new();
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        if !matches!(event, Event::Text(_)) {
+            continue;
+        }
+        let text = &body[range.clone()];
+        for (i, _) in text.match_indices(marker) {
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if word(text[..i].chars().next_back()) || word(text[i + marker.len()..].chars().next())
+            {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(format!(
+                    "unfilled placeholder `{marker}` in a published post-mortem"
+                ))
+                .at(Location::at_offset(
+                    &page.file,
+                    &page.source,
+                    page.body_start + range.start + i,
+                ))
+                .help(format!(
+                    "write the section and delete the {marker} text, or put `draft: true` back \
+                     in the front matter until the review is finished"
+                )),
+            );
         }
     }
     out

@@ -1,6 +1,8 @@
 //! The Atom feed of public post-mortems (`/incidents/atom.xml`), newest
-//! first, at most 50 entries. Every text goes through `xml::escape`, so
-//! upstream control characters cannot make the feed invalid.
+//! first, at most 50 entries. Every entry says whether its review is
+//! written: `<category term="postmortem">` or `term="review-pending"`.
+//! Every text goes through `xml::escape`, so upstream control characters
+//! cannot make the feed invalid.
 
 use std::fmt::Write as _;
 
@@ -27,7 +29,11 @@ pub fn atom(public: &PublicSite<'_>, config: &Config) -> String {
             )
         }
     };
-    let incidents: Vec<&Incident> = public.latest(50).map(|p| p.incident()).collect();
+    let entries: Vec<(&Incident, bool)> = public
+        .latest(50)
+        .map(|p| (p.incident(), p.narrative.is_some()))
+        .collect();
+    let incidents: Vec<&Incident> = entries.iter().map(|(i, _)| *i).collect();
     let updated = |i: &Incident| -> DateTime<Utc> {
         i.resolved_at.or(i.mitigated_at).unwrap_or(i.started_at)
     };
@@ -53,7 +59,12 @@ pub fn atom(public: &PublicSite<'_>, config: &Config) -> String {
         "  <updated>{}</updated>",
         feed_updated.unwrap_or(DateTime::UNIX_EPOCH).to_rfc3339()
     );
-    for i in incidents {
+    for (i, written) in entries {
+        let (term, label) = if written {
+            ("postmortem", "Post-mortem")
+        } else {
+            ("review-pending", "Review pending")
+        };
         let summary = i
             .summary
             .as_deref()
@@ -62,7 +73,7 @@ pub fn atom(public: &PublicSite<'_>, config: &Config) -> String {
         let url = urls::incident(&i.id);
         let _ = write!(
             out,
-            "  <entry>\n    <title>S{} {}</title>\n    <id>{}</id>\n    <link href=\"{origin_x}/{url}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>S{} {}</title>\n    <id>{}</id>\n    <category term=\"{term}\" label=\"{label}\"/>\n    <link href=\"{origin_x}/{url}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
             i.severity.number(),
             escape(&i.title),
             escape(&id_of(&url)),

@@ -1,18 +1,21 @@
 //! Views of the incident record for templates: the public post-mortems
-//! (`/incidents/<id>/`), the incident index (`/incidents/`) and the service
-//! pages (`/services/`, `/services/<id>/`).
+//! (`/incidents/<id>/`, "review pending" until a narrative is written), the
+//! incident index (`/incidents/`, with the data its filters read), the open
+//! corrective actions (`/incidents/actions/`) and the service pages
+//! (`/services/`, `/services/<id>/`).
 //!
 //! Built from the public view only: confidential incidents exist here as
 //! numbers in `Figures`, never as text. Upstream text is rendered by
 //! `markdown::untrusted`; durations and times are formatted here.
 
+use chrono::Datelike;
 use serde::Serialize;
 use tera::Context;
 
 use super::format;
 use crate::analyse::{self, IncidentTimes};
 use crate::config::Config;
-use crate::data::{ActionStatus, Id, Severity};
+use crate::data::{ActionStatus, CorrectiveAction, Id, Severity};
 use crate::markdown::{Rendered, Section, untrusted};
 use crate::postmortem::{self, Facts};
 use crate::publish::{PublicIncident, PublicService, PublicSite};
@@ -67,10 +70,18 @@ pub struct IncidentSummary {
     impact: &'static str,
     date: String,
     started_iso: String,
+    year: i32,
     duration: Option<String>,
     root_cause: Option<String>,
+    /// `root_cause` as words: `Config-Change` → "Config change".
+    root_cause_text: Option<String>,
     services: Vec<ServiceRef>,
+    /// Service ids separated by spaces, for the index's filters.
+    service_ids: String,
+    /// A written review (narrative) is published with it.
     has_postmortem: bool,
+    /// "written" or "pending", for labels and filters.
+    review: &'static str,
 }
 
 #[derive(Serialize)]
@@ -133,10 +144,19 @@ impl<'a> Views<'a> {
             impact: i.impact.as_str(),
             date: i.started_at.format("%Y-%m-%d").to_string(),
             started_iso: i.started_at.to_rfc3339(),
+            year: i.started_at.year(),
             duration: times.impact.map(format::duration),
             root_cause: i.root_cause.clone(),
+            root_cause_text: i.root_cause.as_deref().map(readable),
             services: i.services.iter().map(|s| self.service_ref(s)).collect(),
+            service_ids: i
+                .services
+                .iter()
+                .map(Id::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
             has_postmortem: p.narrative.is_some(),
+            review: review_status(p),
         }
     }
 
@@ -158,7 +178,7 @@ impl<'a> Views<'a> {
                         ActionStatus::Closed => "closed",
                     },
                     due: a.due.map(|d| d.to_string()),
-                    overdue: a.status == ActionStatus::Open && a.due.is_some_and(|d| d < as_of),
+                    overdue: is_overdue(a, as_of),
                     owner: a.owner.clone(),
                 }
             })
@@ -204,9 +224,70 @@ impl<'a> Views<'a> {
         let mut ctx = Context::new();
         ctx.insert("incident", &self.view(p, narrative));
         ctx.insert("as_of", &self.public.as_of.date_naive().to_string());
+        // Only a written review is called a post-mortem.
+        let title = match p.narrative {
+            Some(_) => format!("Post-mortem: {}", i.title),
+            None => format!("Review pending: {}", i.title),
+        };
         ctx.insert(
             "page",
-            &page_meta(self.config, &i.title, &urls::incident(&i.id), "incident"),
+            &page_meta(self.config, &title, &urls::incident(&i.id), "incident"),
+        );
+        ctx
+    }
+
+    /// The context of `/incidents/actions/`: open corrective actions of
+    /// public incidents, overdue ones (against "as of") first, then by due
+    /// date; confidential incidents are not in the public view at all.
+    pub fn actions_context(&self) -> Context {
+        #[derive(Serialize)]
+        struct Row {
+            #[serde(flatten)]
+            action: ActionView,
+            incident: IncidentSummary,
+        }
+        let as_of = self.public.as_of.date_naive();
+        let mut rows: Vec<(bool, Option<chrono::NaiveDate>, usize, Row)> = Vec::new();
+        for (k, p) in self.public.incidents.iter().enumerate().rev() {
+            for a in p.incident().corrective_actions.iter() {
+                if a.status != ActionStatus::Open {
+                    continue;
+                }
+                let title = untrusted::inline(&a.title);
+                let overdue = is_overdue(a, as_of);
+                let row = Row {
+                    action: ActionView {
+                        title_has_link: title.contains("<a "),
+                        title,
+                        url: safe_link(&a.url),
+                        status: "open",
+                        due: a.due.map(|d| d.to_string()),
+                        overdue,
+                        owner: a.owner.clone(),
+                    },
+                    incident: self.summary(p),
+                };
+                // Newest incident first among equals (`k` descending).
+                rows.push((!overdue, a.due, usize::MAX - k, row));
+            }
+        }
+        // Overdue first; then by due date, undated last; stable otherwise.
+        rows.sort_by_key(|r| (r.0, r.1.is_none(), r.1, r.2));
+        let overdue = rows.iter().filter(|r| !r.0).count();
+        let rows: Vec<Row> = rows.into_iter().map(|r| r.3).collect();
+        let mut ctx = Context::new();
+        ctx.insert("open_count", &rows.len());
+        ctx.insert("overdue_count", &overdue);
+        ctx.insert("actions", &rows);
+        ctx.insert("as_of", &as_of.to_string());
+        ctx.insert(
+            "page",
+            &page_meta(
+                self.config,
+                "Open corrective actions",
+                urls::INCIDENT_ACTIONS,
+                "actions",
+            ),
         );
         ctx
     }
@@ -236,7 +317,38 @@ impl<'a> Views<'a> {
             })
             .collect();
         let f = &public.figures;
+        let as_of = public.as_of.date_naive();
+        let open: Vec<_> = public
+            .incidents
+            .iter()
+            .flat_map(|p| &p.incident().corrective_actions)
+            .filter(|a| a.status == ActionStatus::Open)
+            .collect();
+        // Services that have public incidents, for the service filter.
+        let services: Vec<ServiceRef> = public
+            .services
+            .iter()
+            .filter(|s| !s.incidents.is_empty())
+            .map(|s| self.service_ref(&s.service.id))
+            .collect();
+        let written = public
+            .incidents
+            .iter()
+            .filter(|p| p.narrative.is_some())
+            .count();
         let mut ctx = Context::new();
+        ctx.insert("services", &services);
+        ctx.insert("written_count", &written);
+        ctx.insert("pending_count", &(public.incidents.len() - written));
+        ctx.insert("open_actions", &open.len());
+        ctx.insert(
+            "overdue_actions",
+            &open.iter().filter(|a| is_overdue(a, as_of)).count(),
+        );
+        ctx.insert(
+            "actions_url",
+            &format!("{}{}", self.base(), urls::INCIDENT_ACTIONS),
+        );
         ctx.insert("years", &years);
         ctx.insert("counts", &f.by_severity);
         ctx.insert("public_count", &(f.total - f.confidential));
@@ -333,10 +445,69 @@ impl<'a> Views<'a> {
         ctx
     }
 
-    /// Latest public incidents, newest first, for the home page.
+    /// Latest written reviews (post-mortems with a narrative), newest
+    /// first, for the home page.
     pub fn latest(&self, n: usize) -> Vec<IncidentSummary> {
-        self.public.latest(n).map(|p| self.summary(p)).collect()
+        self.public
+            .incidents
+            .iter()
+            .rev()
+            .filter(|p| p.narrative.is_some())
+            .take(n)
+            .map(|p| self.summary(p))
+            .collect()
     }
+
+    /// How many public incidents still await a written review.
+    pub fn pending_reviews(&self) -> usize {
+        self.public
+            .incidents
+            .iter()
+            .filter(|p| p.narrative.is_none())
+            .count()
+    }
+}
+
+/// "written" when a narrative is published with the incident, else "pending".
+pub fn review_status(p: &PublicIncident<'_>) -> &'static str {
+    if p.narrative.is_some() {
+        "written"
+    } else {
+        "pending"
+    }
+}
+
+/// An open action due before the "as of" day.
+fn is_overdue(a: &CorrectiveAction, as_of: chrono::NaiveDate) -> bool {
+    a.status == ActionStatus::Open && a.due.is_some_and(|d| d < as_of)
+}
+
+/// A root-cause label as words: `Config-Change` → "Config change",
+/// `dns_failure` → "Dns failure"; all-capital words (`DNS`) are kept.
+pub fn readable(label: &str) -> String {
+    let words: Vec<String> = label
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(n, w)| {
+            let acronym = w.chars().count() > 1 && !w.chars().any(char::is_lowercase);
+            if acronym {
+                w.to_string()
+            } else if n == 0 {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| {
+                        f.to_uppercase()
+                            .chain(c.flat_map(char::to_lowercase))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// What templates see as `page` on pages made from data.
@@ -428,6 +599,15 @@ fn sections(narrative: Option<&Rendered>) -> Vec<SectionView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_causes_read_as_words() {
+        assert_eq!(readable("Config-Change"), "Config change");
+        assert_eq!(readable("capacity_planning"), "Capacity planning");
+        assert_eq!(readable("DNS-Failure"), "DNS failure");
+        assert_eq!(readable("Bug"), "Bug");
+        assert_eq!(readable(""), "");
+    }
 
     #[test]
     fn narrative_sections_follow_review_order() {

@@ -116,6 +116,7 @@ impl<'a> Renderer<'a> {
                         | Job::Incident(_)
                         | Job::Service(_)
                         | Job::IncidentIndex
+                        | Job::IncidentActions
                         | Job::ServiceIndex
                         | Job::AvailabilityIndex
                         | Job::AvailabilityMonth(_)
@@ -180,6 +181,7 @@ impl<'a> Renderer<'a> {
                 self.templates.render("404.html", &ctx)?
             }
             Job::IncidentIndex => self.data_page("incidents.html", views.index_context())?,
+            Job::IncidentActions => self.data_page("actions.html", views.actions_context())?,
             Job::ServiceIndex => self.data_page("services.html", views.services_context())?,
             Job::Service(k) => {
                 let service = &self.public.services[k];
@@ -259,6 +261,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = context::page(content, k, self.config, &rendered, &self.nav);
         if page.kind == PageKind::Home {
             ctx.insert("latest_incidents", &self.latest);
+            ctx.insert("pending_reviews", &self.incident_views().pending_reviews());
             if let Some(r) = self.record_views() {
                 ctx.insert("latest_availability", &r.latest(3));
                 ctx.insert(
