@@ -14,7 +14,17 @@ use opsbook::settings::BuildOptions;
 #[command(
     name = "opsbook",
     version,
-    about = "Builds an SRE team's handbook, post-mortems and availability record into a static site"
+    about = "Builds an SRE team's handbook, post-mortems and availability record into a static site",
+    after_help = "\
+Examples:
+  opsbook build                          build ./content and ./data into ./public
+  opsbook check --strict                 what CI runs on a merge request
+  opsbook new postmortem 2319            start the written review of incident 2319
+  opsbook pull --month 2026-11           fetch November's incidents, pages and SLIs into data/
+  opsbook report monthly 2026-11         the Monthly Availability Update text
+  opsbook merge-request --month 2026-11 --source-branch opsbook/availability-2026-11
+
+Documentation: README.md, docs/pull.md, docs/ci.md, docs/data-format.md"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -347,6 +357,7 @@ fn main() -> ExitCode {
         }
     };
     let checking = opts.out.is_none();
+    let written_to = opts.out.clone();
     match build::build(&opts) {
         Ok(report) => {
             let mut diags = report.diagnostics;
@@ -366,8 +377,9 @@ fn main() -> ExitCode {
             }
             eprint!("{diags}");
             let what = if checking { "checked" } else { "built" };
+            let into = written_to.map_or(String::new(), |out| format!(" into {}", out.display()));
             eprintln!(
-                "{what} {} pages and {} files in {:.2} s{}",
+                "{what} {} pages and {} files{into} in {:.2} s{}",
                 report.pages,
                 report.files,
                 report.seconds,
