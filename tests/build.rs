@@ -1016,3 +1016,20 @@ fn builds_are_byte_identical() {
     site.build_ok();
     assert_same_tree(&first_tree, &site.output_tree());
 }
+
+#[test]
+fn the_summary_says_where_the_site_was_written_and_help_has_examples() {
+    let site = Site::new();
+    site.file("content/_index.md", &page("Home", "Hello."));
+    let out = site.build();
+    out.assert_success();
+    let public = site.public();
+    out.assert_stderr_has(&[&format!("into {}", public.display())]);
+    let help = site.run(&["--help"]);
+    assert!(help.stdout.contains("Examples:"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("opsbook pull --month"),
+        "{}",
+        help.stdout
+    );
+}
