@@ -188,7 +188,7 @@ pub const NAV_WINDOW: usize = NAV_HEAD + 2 * NAV_AROUND + 1 + NAV_TAIL;
 /// nothing is open). At most `NAV_WINDOW` positions, all when `n` fits.
 fn window(n: usize, focus: Option<usize>) -> Vec<std::ops::Range<usize>> {
     if n <= NAV_WINDOW {
-        return vec![0..n];
+        return std::iter::once(0..n).collect();
     }
     // Keep the middle run its full width near either end.
     let mid = match focus {
