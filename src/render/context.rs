@@ -39,6 +39,8 @@ struct Link<'a> {
     kind: &'static str,
 }
 
+/// One sidebar entry: a page, or (`more` > 0) the link to a section index
+/// standing for all its children, or (`gap`) the mark of children left out.
 #[derive(Serialize)]
 struct NavItem<'a> {
     title: &'a str,
@@ -47,6 +49,8 @@ struct NavItem<'a> {
     active: bool,
     ancestor: bool,
     section: bool,
+    more: usize,
+    gap: bool,
 }
 
 #[derive(Serialize)]
@@ -131,6 +135,9 @@ pub fn page(
 /// page's own path are built per page.
 pub struct NavCache {
     items: Vec<Value>,
+    /// Each page's position among its parent's children, so that the window
+    /// around a page is found without scanning its siblings.
+    position: Vec<usize>,
 }
 
 impl NavCache {
@@ -138,7 +145,13 @@ impl NavCache {
         let items = (0..content.pages.len())
             .map(|j| Value::from_serializable(&nav_item(content, j, base, false, false)))
             .collect();
-        NavCache { items }
+        let mut position = vec![0; content.pages.len()];
+        for p in &content.pages {
+            for (k, &c) in p.children.iter().enumerate() {
+                position[c] = k;
+            }
+        }
+        NavCache { items, position }
     }
 }
 
@@ -157,34 +170,127 @@ fn nav_item<'a>(
         active,
         ancestor,
         section: q.is_section(),
+        more: 0,
+        gap: false,
     }
+}
+
+/// Children shown at the start and at the end of a long section, and on
+/// each side of the open child: a section lists at most `NAV_WINDOW`
+/// children in the sidebar, and its index page lists them all.
+const NAV_HEAD: usize = 3;
+const NAV_TAIL: usize = 3;
+const NAV_AROUND: usize = 9;
+pub const NAV_WINDOW: usize = NAV_HEAD + 2 * NAV_AROUND + 1 + NAV_TAIL;
+
+/// Which of `n` children a sidebar shows, as sorted disjoint ranges, when
+/// the one at `focus` is open (`None`: the section itself is the page, or
+/// nothing is open). At most `NAV_WINDOW` positions, all when `n` fits.
+fn window(n: usize, focus: Option<usize>) -> Vec<std::ops::Range<usize>> {
+    if n <= NAV_WINDOW {
+        return std::iter::once(0..n).collect();
+    }
+    // Keep the middle run its full width near either end.
+    let mid = match focus {
+        None => NAV_HEAD..NAV_HEAD + 2 * NAV_AROUND + 1,
+        Some(f) => {
+            let lo = f
+                .saturating_sub(NAV_AROUND)
+                .clamp(NAV_HEAD, n - NAV_TAIL - 2 * NAV_AROUND - 1);
+            lo..lo + 2 * NAV_AROUND + 1
+        }
+    };
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(3);
+    for r in [0..NAV_HEAD, mid, n - NAV_TAIL..n] {
+        match out.last_mut() {
+            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// The sidebar for page `i`: the top-level sections, and the children of
 /// every section on the way down to the page (and of the page itself, when
-/// it is a section), in tree order. Flat with a depth: templates stay simple
-/// and a 5,000-page handbook does not put 5,000 links on every page.
+/// it is a section), in tree order. Flat with a depth: templates stay simple.
+/// A long section shows a window of its children (the first few, those
+/// around the open one, the last few) and a link to its index, so a page's
+/// sidebar costs O(depth × window) whatever the size of the site.
 fn nav(content: &Content, i: usize, base: &str, cache: &NavCache) -> Value {
     let mut open = content.ancestors(i);
     open.push(i);
     let mut out = Vec::new();
-    let mut stack = vec![(0usize, 0usize)]; // (section, next child position)
-    while let Some((section, pos)) = stack.pop() {
-        let Some(&c) = content.pages[section].children.get(pos) else {
-            continue;
-        };
-        stack.push((section, pos + 1));
-        let on_path = open.contains(&c);
-        out.push(if on_path {
-            Value::from_serializable(&nav_item(content, c, base, c == i, c != i))
-        } else {
-            cache.items[c].clone()
-        });
-        if on_path && content.pages[c].is_section() {
-            stack.push((c, 0));
+    section_nav(content, &open, 0, i, base, cache, &mut out);
+    Value::from(out)
+}
+
+/// Appends the shown children of `open[level]` (and, below the open one,
+/// the next level's) to `out`.
+fn section_nav(
+    content: &Content,
+    open: &[usize],
+    level: usize,
+    i: usize,
+    base: &str,
+    cache: &NavCache,
+    out: &mut Vec<Value>,
+) {
+    let section = open[level];
+    let kids = &content.pages[section].children;
+    let next = open.get(level + 1).copied();
+    let ranges = window(kids.len(), next.map(|c| cache.position[c]));
+    let depth = level;
+    for (k, r) in ranges.iter().enumerate() {
+        if k > 0 || r.start > 0 {
+            out.push(Value::from_serializable(&gap(depth)));
+        }
+        for &c in &kids[r.clone()] {
+            if Some(c) == next {
+                out.push(Value::from_serializable(&nav_item(
+                    content,
+                    c,
+                    base,
+                    c == i,
+                    c != i,
+                )));
+                if content.pages[c].is_section() {
+                    section_nav(content, open, level + 1, i, base, cache, out);
+                }
+            } else {
+                out.push(cache.items[c].clone());
+            }
         }
     }
-    Value::from(out)
+    if ranges.last().is_some_and(|r| r.end < kids.len()) {
+        out.push(Value::from_serializable(&gap(depth)));
+    }
+    if ranges.iter().map(|r| r.len()).sum::<usize>() < kids.len() {
+        let s = &content.pages[section];
+        out.push(Value::from_serializable(&NavItem {
+            title: &s.title,
+            url: format!("{base}{}", s.url),
+            depth,
+            active: false,
+            ancestor: false,
+            section: false,
+            more: kids.len(),
+            gap: false,
+        }));
+    }
+}
+
+/// The mark of children left out of a window.
+fn gap(depth: usize) -> NavItem<'static> {
+    NavItem {
+        title: "",
+        url: String::new(),
+        depth,
+        active: false,
+        ancestor: false,
+        section: false,
+        more: 0,
+        gap: true,
+    }
 }
 
 fn top_nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
@@ -200,6 +306,8 @@ fn top_nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
             active: c == i,
             ancestor: ancestors.contains(&c),
             section: true,
+            more: 0,
+            gap: false,
         })
         .collect()
 }
@@ -264,4 +372,40 @@ pub fn data_nav(has_record: bool, has_availability: bool, base: &str) -> Vec<Dat
         });
     }
     nav
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(n: usize, focus: Option<usize>) -> Vec<usize> {
+        window(n, focus).into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn short_sections_show_every_child() {
+        assert_eq!(
+            shown(NAV_WINDOW, Some(7)),
+            (0..NAV_WINDOW).collect::<Vec<_>>()
+        );
+        assert_eq!(shown(0, None), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn long_sections_show_a_bounded_window_around_the_open_child() {
+        for n in [NAV_WINDOW + 1, 300, 4000] {
+            for f in [0, 1, 5, n / 2, n - 2, n - 1] {
+                let s = shown(n, Some(f));
+                assert_eq!(s.len(), NAV_WINDOW, "n={n} f={f}: {s:?}");
+                assert!(s.contains(&f) && s.contains(&0) && s.contains(&(n - 1)));
+                assert!(s.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+            }
+            let s = shown(n, None);
+            assert_eq!(s.len(), NAV_WINDOW);
+            assert!(s.contains(&0) && s.contains(&(n - 1)));
+        }
+        // The open child sits in the middle of its run of neighbours.
+        let w = window(300, Some(150));
+        assert_eq!(w, vec![0..3, 141..160, 297..300]);
+    }
 }
