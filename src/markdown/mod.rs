@@ -8,8 +8,10 @@
 //! except shortcode expansion, which is bounded (`shortcode::MAX_DEPTH`).
 
 pub mod escape;
+pub mod footnotes;
 pub mod headings;
 pub mod highlight;
+pub mod inline;
 pub mod kramdown;
 pub mod placeholder;
 pub mod shortcode;
@@ -18,6 +20,7 @@ pub mod untrusted;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+pub use crate::config::Markdown;
 pub use escape::{escape_html, escape_html_into};
 pub use headings::{Section, slugify};
 use placeholder::{Key, Markers};
@@ -69,19 +72,30 @@ pub struct Rendered {
     pub sections: Vec<Section>,
 }
 
-/// Renders a page body. Errors are offsets into `body`.
+/// Renders a page body with the default `[markdown]` settings.
 pub fn render(
     body: &str,
     expander: &Expander<'_>,
     links: &Links<'_>,
     toc_levels: (u8, u8),
 ) -> Result<Rendered, Vec<SpanError>> {
+    render_with(body, expander, links, toc_levels, &Markdown::default())
+}
+
+/// Renders a page body. Errors are offsets into `body`.
+pub fn render_with(
+    body: &str,
+    expander: &Expander<'_>,
+    links: &Links<'_>,
+    toc_levels: (u8, u8),
+    settings: &Markdown,
+) -> Result<Rendered, Vec<SpanError>> {
     let expanded = expander.expand(body)?;
     let markers = expanded.markers;
     let (md, kramdown_map) = kramdown::rewrite(&expanded.markdown, &markers.wrap(Key::Toc));
     // Offsets of `md` → offset in `body`, and whether a shortcode made it.
     let source = |offset: usize| expanded.map.lookup(kramdown_map.lookup(offset).0);
-    let (mut out, h2s) = render_markdown(&md, links, toc_levels, markers, &source);
+    let (mut out, h2s) = render_markdown(&md, links, toc_levels, markers, &source, settings);
     let mut marks = Vec::new();
     if out.html.contains(markers.open) {
         let toc = || {
@@ -98,8 +112,15 @@ pub fn render(
     Ok(out)
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
+fn options(settings: &Markdown) -> Options {
+    let smart = if settings.smart_punctuation {
+        Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        Options::empty()
+    };
+    smart
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -115,6 +136,7 @@ fn render_markdown(
     (toc_lo, toc_hi): (u8, u8),
     markers: Markers,
     source: &dyn Fn(usize) -> (usize, bool),
+    settings: &Markdown,
 ) -> (Rendered, Vec<(String, String)>) {
     let mut out = Rendered {
         html: String::with_capacity(md.len() * 3 / 2),
@@ -125,7 +147,10 @@ fn render_markdown(
     let mut events: Vec<Event<'_>> = Vec::new();
     // Open blocks (quotes, lists, tables...) around the current event.
     let mut depth = 0usize;
-    let mut parser = Parser::new_ext(md, options()).into_offset_iter();
+    let mut parser = Parser::new_ext(md, options(settings)).into_offset_iter();
+    let mut notes = footnotes::Footnotes::default();
+    // Where the footnote definition being read starts in `events`.
+    let mut note_start: Option<(usize, String)> = None;
 
     while let Some((event, range)) = parser.next() {
         match event {
@@ -137,14 +162,29 @@ fn render_markdown(
             }) => {
                 // Gather the heading's inline events to know its text.
                 let mut inner = Vec::new();
+                // The heading's text as typed (`--`, not `–`): ids are
+                // made from it, as goldmark makes them from the source.
+                let mut typed = String::new();
                 for (e, r) in parser.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t)
+                            if inline::unsmart(t).is_some() && settings.smart_punctuation =>
+                        {
+                            typed.push_str(&md[r.clone()]);
+                        }
+                        Event::Text(t) | Event::Code(t) => typed.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => typed.push(' '),
+                        _ => {}
                     }
                     inner.push(map_link(e, r.start, links, source, &mut out));
                 }
                 let text = plain_text(&inner, markers);
-                let id = ids.unique(id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
+                let id = match id {
+                    // Hugo keeps an explicit id as written, even repeated.
+                    Some(id) => ids.explicit(id.to_string()),
+                    None => ids.unique(slugify(&markers.strip(&typed))),
+                };
                 let n = heading_number(level);
                 let no_toc = classes.iter().any(|c| &**c == "no_toc");
                 if !no_toc && (toc_lo..=toc_hi).contains(&n) {
@@ -223,6 +263,19 @@ fn render_markdown(
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
+            Event::FootnoteReference(label) => {
+                events.push(Event::InlineHtml(notes.reference(&label).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                depth += 1;
+                note_start = Some((events.len(), label.to_string()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1);
+                if let Some((at, label)) = note_start.take() {
+                    notes.define(&label, events.drain(at..).collect());
+                }
+            }
             e => {
                 match e {
                     Event::Start(_) => depth += 1,
@@ -233,6 +286,15 @@ fn render_markdown(
             }
         }
     }
+    notes.finish(&mut events);
+    let events = inline::apply(
+        events,
+        inline::Opts {
+            linkify: settings.linkify,
+            emoji: settings.emoji,
+            smart: settings.smart_punctuation,
+        },
+    );
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     (out, h2s)
 }

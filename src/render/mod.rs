@@ -285,7 +285,14 @@ impl<'a> Renderer<'a> {
                 url,
             },
         };
-        markdown::render(page.body(), &expander, &links, self.config.toc_levels).map_err(|errs| {
+        markdown::render_with(
+            page.body(),
+            &expander,
+            &links,
+            self.config.toc_levels,
+            &self.config.markdown,
+        )
+        .map_err(|errs| {
             Diagnostics(
                 errs.into_iter()
                     .map(|e| {
