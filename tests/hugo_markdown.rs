@@ -198,3 +198,64 @@ fn definition_lists() {
         "Service level objective|Service level indicator"
     );
 }
+
+// ------------------------------------------------ 3. block attributes
+
+#[test]
+fn block_attribute_lines_set_attributes_sanitised() {
+    let (_site, html) = build(
+        "Intro\n{.lead #first}\n\n## Heading\n{#custom .wide}\n\n- a\n- b\n{style=\"color: red\" onclick=\"alert(1)\"}\n\n\
+         | h |\n|---|\n| 1 |\n{.data title='t' href=\"javascript:alert(2)\"}\n\n> quoted\n{.note}\n\n\
+         ```\n{.not-in-code}\n```\n",
+        None,
+    );
+    let body = Html::parse_fragment(&first(&html, "div.prose").inner_html());
+    assert_eq!(select_attr(&body, "p.lead", "id"), ["first"]);
+    assert_eq!(text(&body, "p#first"), "Intro");
+    assert_eq!(select_attr(&body, "h2.wide", "id"), ["custom"]);
+    // The table of contents uses the id the attribute line gives.
+    assert_eq!(
+        select_attr(&html, "nav#TableOfContents a", "href"),
+        ["#custom"]
+    );
+    assert_eq!(select_attr(&body, "ul", "style"), ["color: red"]);
+    assert_eq!(select_attr(&body, "table.data", "title"), ["t"]);
+    assert_eq!(count(&body, "blockquote.note"), 1);
+    assert_eq!(text(&body, "pre code"), "{.not-in-code}");
+    let raw = body.html();
+    assert!(
+        !raw.contains("onclick") && !raw.contains("javascript"),
+        "{raw}"
+    );
+    assert_eq!(raw.matches("{.").count(), 1, "only the one in code: {raw}");
+}
+
+// ------------------------------------------------ 7. tables
+
+#[test]
+fn table_whose_header_has_fewer_cells_than_its_separator_is_a_table() {
+    // goldmark pads the header (and rows) to the separator's cell count; a
+    // header with more cells than the separator stays a paragraph there too.
+    let html = prose(
+        "| Service | Owner |\n|---|---|---|\n| web | ops | extra |\n\n| a | b |\n|---|\n| 1 | 2 |\n\n[l](/missing/)\n",
+    );
+    assert_eq!(count(&html, "table"), 1, "{}", html.html());
+    assert_eq!(count(&html, "table thead th"), 3);
+    assert_eq!(text(&html, "table tbody td"), "web|ops|extra");
+    assert_eq!(count(&html, "p"), 2);
+}
+
+#[test]
+fn link_warnings_point_at_their_line_after_padded_tables_and_attribute_lines() {
+    let site = Site::new();
+    site.file(
+        "content/p.md",
+        &page(
+            "P",
+            "| a |\n|---|---|\n| 1 | 2 |\n\nText\n{.x}\n\n[gone](/nowhere/)\n",
+        ),
+    );
+    // Front matter is 3 lines: the link is on line 11.
+    site.check_with(&[])
+        .assert_stderr_has(&["content/p.md:11:1", "/nowhere/"]);
+}

@@ -185,15 +185,17 @@ pub fn emojify(s: &str) -> Option<String> {
         while j < b.len() && (b[j].is_ascii_alphanumeric() || b"_+-".contains(&b[j])) {
             j += 1;
         }
-        if j < b.len() && b[j] == b':' && j > i + 1 {
-            if let Some(e) = emojis::get_by_shortcode(&s[i + 1..j]) {
-                let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-                o.push_str(&s[last..i]);
-                o.push_str(e.as_str());
-                last = j + 1;
-                i = j + 1;
-                continue;
-            }
+        if j < b.len()
+            && b[j] == b':'
+            && j > i + 1
+            && let Some(e) = emojis::get_by_shortcode(&s[i + 1..j])
+        {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[last..i]);
+            o.push_str(e.as_str());
+            last = j + 1;
+            i = j + 1;
+            continue;
         }
         // The colon that ended a failed name may open the next one.
         i = j;
