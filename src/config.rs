@@ -34,6 +34,8 @@ pub struct Config {
     pub theme: String,
     /// Build the table of contents from these heading levels.
     pub toc_levels: (u8, u8),
+    /// `[markdown]`: the Hugo (goldmark) extensions of page markdown.
+    pub markdown: Markdown,
     pub blameless: Blameless,
     /// `[availability]`: parsed exactly from the text by `parse` (serde
     /// only checks it is there, since it would read numbers as floats).
@@ -83,6 +85,30 @@ pub enum BlamelessLevel {
     Warn,
 }
 
+/// `[markdown]`: each switch turns one of Hugo's markdown extensions on or
+/// off. All on by default: Hugo's defaults, plus emoji (off in Hugo, but
+/// GitLab-style handbooks turn `enableEmoji` on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markdown {
+    /// `'` `"` `--` `---` `...` → ’ “ ” – — … (goldmark's typographer).
+    pub smart_punctuation: bool,
+    /// Bare `https://…`, `www.…` and e-mail addresses become links.
+    pub linkify: bool,
+    /// `:white_check_mark:` → ✅.
+    pub emoji: bool,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown {
+            smart_punctuation: true,
+            linkify: true,
+            emoji: true,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -92,6 +118,7 @@ impl Default for Config {
             language: "en".into(),
             theme: "default".into(),
             toc_levels: (2, 4),
+            markdown: Markdown::default(),
             blameless: Blameless::default(),
             availability: Rules::default(),
             pager: Pager::default(),
@@ -117,6 +144,10 @@ const TOP_KEYS: &[(&str, &str)] = &[
     (
         "toc_levels",
         "the heading levels of tables of contents, e.g. toc_levels = [2, 4]",
+    ),
+    (
+        "markdown",
+        "the section [markdown]: smart_punctuation, linkify, emoji (true or false)",
     ),
     ("blameless", "the section [blameless]"),
     ("availability", "the section [availability]"),
@@ -351,7 +382,7 @@ fn unknown_keys(
             .find(|k| crate::content::frontmatter::edit_distance(name, k) <= 2)
             .map_or(String::new(), |k| format!("did you mean `{k}`? "));
         let keys = if section.is_empty() {
-            "title, description, base_url, language, theme, toc_levels, [blameless], [availability], [pager], [extra]"
+            "title, description, base_url, language, theme, toc_levels, [markdown], [blameless], [availability], [pager], [extra]"
                 .to_string()
         } else {
             names.join(", ")

@@ -3,17 +3,19 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// GitHub-style slug: lowercase, letters/digits/`-`/`_` kept, spaces to `-`.
+/// Hugo's default heading id (`autoHeadingIDType = "github"`): trimmed,
+/// lower case, each space and `-` a `-` (so `a -- b` is `a----b`), letters,
+/// digits and `_` kept, everything else dropped; `heading` if nothing is left.
 pub fn slugify(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            s.extend(c.to_lowercase());
-        } else if c == ' ' {
+    for c in text.trim().chars() {
+        if c == ' ' || c == '-' {
             s.push('-');
+        } else if c.is_alphanumeric() || c == '_' {
+            s.extend(c.to_lowercase());
         }
     }
-    if s.is_empty() { "section".into() } else { s }
+    if s.is_empty() { "heading".into() } else { s }
 }
 
 /// The ids of one page: a repeated id gets `-1`, `-2`, ... (the first
@@ -27,6 +29,13 @@ pub struct Ids {
 }
 
 impl Ids {
+    /// An id given by the page (`{#id}`): kept as written even when
+    /// repeated, as Hugo does; later automatic ids avoid it.
+    pub fn explicit(&mut self, id: String) -> String {
+        self.used.insert(id.clone());
+        id
+    }
+
     pub fn unique(&mut self, id: String) -> String {
         if self.used.insert(id.clone()) {
             return id;
@@ -98,6 +107,18 @@ mod tests {
             .map(|s| ids.unique(s.to_string()))
             .collect();
         assert_eq!(got, ["a", "a-1", "a-2", "a-3", "b", "a-3-1", "a-4"]);
+    }
+
+    #[test]
+    fn slugs_as_hugo_makes_them() {
+        assert_eq!(slugify(" Use `x` & y "), "use-x--y");
+        assert_eq!(slugify("A -- B"), "a----b");
+        assert_eq!(slugify("Día_1: ¿Qué?"), "día_1-qué");
+        assert_eq!(slugify("?!"), "heading");
+        let mut ids = Ids::default();
+        assert_eq!(ids.explicit("x".into()), "x");
+        assert_eq!(ids.explicit("x".into()), "x");
+        assert_eq!(ids.unique("x".into()), "x-1");
     }
 
     #[test]

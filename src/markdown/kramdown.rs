@@ -102,7 +102,7 @@ pub fn rewrite<'a>(text: &'a str, toc: &str) -> (Cow<'a, str>, SourceMap) {
     (Cow::Owned(joined), map)
 }
 
-fn fence_marker(trimmed: &str) -> Option<String> {
+pub(super) fn fence_marker(trimmed: &str) -> Option<String> {
     for ch in ['`', '~'] {
         let n = trimmed.chars().take_while(|&c| c == ch).count();
         if n >= 3 {

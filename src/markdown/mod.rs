@@ -7,9 +7,12 @@
 //! pages comes in through `Links`. Nothing here recurses over the input
 //! except shortcode expansion, which is bounded (`shortcode::MAX_DEPTH`).
 
+pub mod blocks;
 pub mod escape;
+pub mod footnotes;
 pub mod headings;
 pub mod highlight;
+pub mod inline;
 pub mod kramdown;
 pub mod placeholder;
 pub mod shortcode;
@@ -18,6 +21,7 @@ pub mod untrusted;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+pub use crate::config::Markdown;
 pub use escape::{escape_html, escape_html_into};
 pub use headings::{Section, slugify};
 use placeholder::{Key, Markers};
@@ -73,19 +77,36 @@ pub struct Rendered {
     pub sections: Vec<Section>,
 }
 
-/// Renders a page body. Errors are offsets into `body`.
+/// Renders a page body with the default `[markdown]` settings.
 pub fn render(
     body: &str,
     expander: &Expander<'_>,
     links: &Links<'_>,
     toc_levels: (u8, u8),
 ) -> Result<Rendered, Vec<SpanError>> {
+    render_with(body, expander, links, toc_levels, &Markdown::default())
+}
+
+/// Renders a page body. Errors are offsets into `body`.
+pub fn render_with(
+    body: &str,
+    expander: &Expander<'_>,
+    links: &Links<'_>,
+    toc_levels: (u8, u8),
+    settings: &Markdown,
+) -> Result<Rendered, Vec<SpanError>> {
     let expanded = expander.expand(body)?;
     let markers = expanded.markers;
     let (md, kramdown_map) = kramdown::rewrite(&expanded.markdown, &markers.wrap(Key::Toc));
+    let (md, attrs, blocks_map) = blocks::prepare(&md);
     // Offsets of `md` → offset in `body`, and whether a shortcode made it.
-    let source = |offset: usize| expanded.map.lookup(kramdown_map.lookup(offset).0);
-    let (mut out, h2s) = render_markdown(&md, links, toc_levels, markers, &source);
+    let source = |offset: usize| {
+        expanded
+            .map
+            .lookup(kramdown_map.lookup(blocks_map.lookup(offset).0).0)
+    };
+    let (mut out, h2s) =
+        render_markdown(&md, links, toc_levels, markers, &source, settings, &attrs);
     let mut marks = Vec::new();
     if out.html.contains(markers.open) {
         let toc = || {
@@ -102,8 +123,15 @@ pub fn render(
     Ok(out)
 }
 
-pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES
+pub(crate) fn options(settings: &Markdown) -> Options {
+    let smart = if settings.smart_punctuation {
+        Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        Options::empty()
+    };
+    smart
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -119,6 +147,8 @@ fn render_markdown(
     (toc_lo, toc_hi): (u8, u8),
     markers: Markers,
     source: &dyn Fn(usize) -> (usize, bool),
+    settings: &Markdown,
+    attrs: &[blocks::Attrs],
 ) -> (Rendered, Vec<(String, String)>) {
     let mut out = Rendered {
         html: String::with_capacity(md.len() * 3 / 2),
@@ -129,7 +159,16 @@ fn render_markdown(
     let mut events: Vec<Event<'_>> = Vec::new();
     // Open blocks (quotes, lists, tables...) around the current event.
     let mut depth = 0usize;
-    let mut parser = Parser::new_ext(md, options()).into_offset_iter();
+    let mut parser = Parser::new_ext(md, options(settings)).into_offset_iter();
+    let mut notes = footnotes::Footnotes::default();
+    // Where the footnote definition being read starts in `events`.
+    let mut note_start: Option<(usize, String)> = None;
+    // Block attribute lines not yet given to a block, in order.
+    let mut pending = attrs.iter().peekable();
+    // Where the current top-level block's start tag is in `events`, if it
+    // is one that takes attributes; and the attributes found for blocks.
+    let mut top_start: Option<usize> = None;
+    let mut block_marks: Vec<(usize, String)> = Vec::new();
 
     while let Some((event, range)) = parser.next() {
         match event {
@@ -139,16 +178,36 @@ fn render_markdown(
                 classes,
                 attrs,
             }) => {
+                let line_attrs = if depth == 0 {
+                    attrs_for(&mut pending, md, &range)
+                } else {
+                    None
+                };
                 // Gather the heading's inline events to know its text.
                 let mut inner = Vec::new();
+                // The heading's text as typed (`--`, not `–`): ids are
+                // made from it, as goldmark makes them from the source.
+                let mut typed = String::new();
                 for (e, r) in parser.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t)
+                            if inline::unsmart(t).is_some() && settings.smart_punctuation =>
+                        {
+                            typed.push_str(&md[r.clone()]);
+                        }
+                        Event::Text(t) | Event::Code(t) => typed.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => typed.push(' '),
+                        _ => {}
                     }
                     inner.push(map_link(e, r.start, links, source, &mut out));
                 }
                 let text = plain_text(&inner, markers);
-                let id = ids.unique(id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
+                let id = match line_attrs.and_then(|a| a.id.as_deref()).or(id.as_deref()) {
+                    // Hugo keeps an explicit id as written, even repeated.
+                    Some(id) => ids.explicit(id.to_string()),
+                    None => ids.unique(slugify(&markers.strip(&typed))),
+                };
                 let n = heading_number(level);
                 let no_toc = classes.iter().any(|c| &**c == "no_toc");
                 if !no_toc && (toc_lo..=toc_hi).contains(&n) {
@@ -169,6 +228,11 @@ fn render_markdown(
                 let classes: Vec<&str> = classes
                     .iter()
                     .map(|c| &**c)
+                    .chain(
+                        line_attrs
+                            .iter()
+                            .flat_map(|a| a.classes.iter().map(|c| &**c)),
+                    )
                     .filter(|c| *c != "no_toc")
                     .collect();
                 if !classes.is_empty() {
@@ -180,6 +244,13 @@ fn render_markdown(
                         escape_html(&k),
                         escape_html(v.as_deref().unwrap_or(""))
                     ));
+                }
+                if let Some(a) = line_attrs {
+                    let others = blocks::Attrs {
+                        others: a.others.clone(),
+                        ..blocks::Attrs::default()
+                    };
+                    open.push_str(&others.html(false));
                 }
                 open.push('>');
                 events.push(Event::Html(open.into()));
@@ -218,27 +289,172 @@ fn render_markdown(
             }
             // Wide tables scroll inside their own box on small screens.
             Event::Start(Tag::Table(align)) => {
-                depth += 1;
                 events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                if depth == 0 {
+                    top_start = Some(events.len());
+                }
+                depth += 1;
                 events.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
                 depth -= 1;
+                end_block(
+                    depth,
+                    &mut top_start,
+                    &mut pending,
+                    md,
+                    &range,
+                    &mut block_marks,
+                );
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
+            Event::FootnoteReference(label) => {
+                events.push(Event::InlineHtml(notes.reference(&label).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                depth += 1;
+                note_start = Some((events.len(), label.to_string()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1);
+                if let Some((at, label)) = note_start.take() {
+                    notes.define(&label, events.drain(at..).collect());
+                }
+            }
             e => {
-                match e {
-                    Event::Start(_) => depth += 1,
-                    Event::End(_) => depth = depth.saturating_sub(1),
+                match &e {
+                    Event::Start(tag) => {
+                        if depth == 0 {
+                            top_start = matches!(
+                                tag,
+                                Tag::Paragraph
+                                    | Tag::List(_)
+                                    | Tag::BlockQuote(_)
+                                    | Tag::DefinitionList
+                            )
+                            .then_some(events.len());
+                        }
+                        depth += 1;
+                    }
+                    Event::End(_) => {
+                        depth = depth.saturating_sub(1);
+                        end_block(
+                            depth,
+                            &mut top_start,
+                            &mut pending,
+                            md,
+                            &range,
+                            &mut block_marks,
+                        );
+                    }
                     _ => {}
                 }
                 events.push(map_link(e, range.start, links, source, &mut out));
             }
         }
     }
+    notes.finish(&mut events);
+    if !block_marks.is_empty() {
+        events = mark_blocks(events, &block_marks, markers);
+    }
+    let events = inline::apply(
+        events,
+        inline::Opts {
+            linkify: settings.linkify,
+            emoji: settings.emoji,
+            smart: settings.smart_punctuation,
+        },
+    );
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    if !block_marks.is_empty() {
+        out.html = place_block_attrs(&out.html, markers);
+    }
     (out, h2s)
+}
+
+/// The attribute line right under the top-level block at `range`, if any;
+/// lines under blocks that take none are skipped on the way.
+fn attrs_for<'a>(
+    pending: &mut std::iter::Peekable<std::slice::Iter<'a, blocks::Attrs>>,
+    md: &str,
+    range: &std::ops::Range<usize>,
+) -> Option<&'a blocks::Attrs> {
+    while pending.next_if(|a| a.pos <= range.start).is_some() {}
+    let a = pending.peek()?;
+    (range.end >= a.pos || md[range.end..a.pos].trim().is_empty()).then(|| pending.next())?
+}
+
+/// At the end of a top-level block that takes attributes, records those of
+/// the attribute line under it.
+fn end_block(
+    depth: usize,
+    top_start: &mut Option<usize>,
+    pending: &mut std::iter::Peekable<std::slice::Iter<'_, blocks::Attrs>>,
+    md: &str,
+    range: &std::ops::Range<usize>,
+    marks: &mut Vec<(usize, String)>,
+) {
+    if depth != 0 {
+        return;
+    }
+    if let Some(at) = top_start.take()
+        && let Some(a) = attrs_for(pending, md, range)
+    {
+        marks.push((at, a.html(true)));
+    }
+}
+
+/// Puts a marker holding the attributes before each marked start tag
+/// (`marks` in event order); `place_block_attrs` moves them into the tag.
+fn mark_blocks<'a>(
+    events: Vec<Event<'a>>,
+    marks: &[(usize, String)],
+    markers: Markers,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len() + marks.len());
+    let mut next = marks.iter().peekable();
+    for (i, e) in events.into_iter().enumerate() {
+        while let Some((_, attrs)) = next.next_if(|(at, _)| *at == i) {
+            out.push(Event::Html(
+                format!("{}@{attrs}{}", markers.open, markers.close).into(),
+            ));
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// `MARK<tag ...` → `<tag ATTRS ...`, in one pass.
+fn place_block_attrs(html: &str, markers: Markers) -> String {
+    let open = format!("{}@", markers.open);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(&open) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(markers.close) else {
+            rest = after;
+            break;
+        };
+        let attrs = &after[..j];
+        let tail = after[j + markers.close.len_utf8()..].trim_start();
+        let name = tail
+            .strip_prefix('<')
+            .map(|t| {
+                t.find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(t.len())
+                    + 1
+            })
+            .unwrap_or(0);
+        out.push_str(&tail[..name]);
+        if name > 0 {
+            out.push_str(attrs);
+        }
+        rest = &tail[name..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn code_block(lang: &str, code: &str, highlight: bool) -> String {

@@ -341,7 +341,13 @@ impl<'a> Renderer<'a> {
                     ..Default::default()
                 })
         } else {
-            markdown::render(page.body(), &expander, &links, self.config.toc_levels)
+            markdown::render_with(
+                page.body(),
+                &expander,
+                &links,
+                self.config.toc_levels,
+                &self.config.markdown,
+            )
         };
         rendered.map_err(|errs| {
             Diagnostics(

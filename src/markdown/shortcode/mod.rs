@@ -802,7 +802,7 @@ impl Run<'_, '_> {
 /// Markdown rendered on its own, for `{{% %}}` output inside HTML output.
 fn markdown_to_html(md: &str) -> String {
     let mut html = String::with_capacity(md.len() * 3 / 2);
-    let parser = pulldown_cmark::Parser::new_ext(md, super::options());
+    let parser = pulldown_cmark::Parser::new_ext(md, super::options(&super::Markdown::default()));
     pulldown_cmark::html::push_html(&mut html, parser);
     html
 }
