@@ -13,6 +13,7 @@
 pub mod frontmatter;
 pub mod paths;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -52,9 +53,14 @@ pub struct Page {
     pub path: String,
     pub front: FrontMatter,
     pub title: String,
-    /// The whole file (line endings normalised), kept for diagnostics.
+    /// The file's text (line endings normalised). A large handbook page
+    /// keeps only its front matter here (`source[..body_start]`): its body
+    /// is read again when the page renders (`text`), so the memory of a
+    /// build does not grow with the size of the handbook.
     pub source: String,
     pub body_start: usize,
+    /// Set when the body was dropped: where to read it again, and what it was.
+    reread: Option<Reread>,
     /// Index of the parent section in `Content::pages` (none for home).
     pub parent: Option<usize>,
     /// Children (for sections), ordered by weight, then title, then URL.
@@ -65,9 +71,81 @@ pub struct Page {
     pub is_html: bool,
 }
 
+/// A dropped body: the file to read again and a fingerprint of its text.
+#[derive(Debug)]
+struct Reread {
+    abs: PathBuf,
+    len: usize,
+    hash: u64,
+}
+
+/// Bodies longer than this are read again at render time instead of being
+/// kept from discovery to rendering.
+const RESIDENT_BODY: usize = 1024;
+
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same text always gives the same value.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The text of a content file as opsbook reads it: UTF-8 without a BOM,
+/// `\n` line endings.
+fn normalised(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    let mut source = String::from_utf8(bytes)?;
+    if source.starts_with('\u{feff}') {
+        source.drain(..3);
+    }
+    if source.contains('\r') {
+        source = source.replace("\r\n", "\n");
+    }
+    Ok(source)
+}
+
 impl Page {
-    pub fn body(&self) -> &str {
+    /// The body as kept in memory: whole for narratives and short pages,
+    /// empty for a page whose body was dropped (use `text` for those).
+    pub fn resident_body(&self) -> &str {
         &self.source[self.body_start..]
+    }
+
+    /// The whole text of the file, as it was when the site was read: kept in
+    /// memory, or read again (an error if the file changed meanwhile).
+    pub fn text(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        let Some(r) = &self.reread else {
+            return Ok(Cow::Borrowed(&self.source));
+        };
+        let changed = || {
+            Diagnostic::error("the page changed while the site was being built")
+                .at(Location::file(&self.file))
+                .help("build again")
+        };
+        let bytes = std::fs::read(&r.abs).map_err(|e| {
+            Diagnostic::error(format!("cannot read the page again: {e}"))
+                .at(Location::file(&self.file))
+                .help("build again once the file is back")
+        })?;
+        let text = normalised(bytes).map_err(|_| changed())?;
+        if text.len() != r.len || fingerprint(&text) != r.hash {
+            return Err(changed());
+        }
+        Ok(Cow::Owned(text))
+    }
+
+    /// Drops a long body (see `source`).
+    fn drop_body(&mut self, abs: PathBuf) {
+        if self.source.len() - self.body_start <= RESIDENT_BODY {
+            return;
+        }
+        self.reread = Some(Reread {
+            abs,
+            len: self.source.len(),
+            hash: fingerprint(&self.source),
+        });
+        self.source.truncate(self.body_start);
+        self.source.shrink_to_fit();
     }
 
     /// The directory of the source file relative to `content/` (`a` for
@@ -301,7 +379,7 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> (Option<Page>, Diagnostics
             );
         }
     };
-    let mut source = match String::from_utf8(bytes) {
+    let source = match normalised(bytes) {
         Ok(s) => s,
         Err(e) => {
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -316,12 +394,6 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> (Option<Page>, Diagnostics
             );
         }
     };
-    if source.starts_with('\u{feff}') {
-        source.drain(..3);
-    }
-    if source.contains('\r') {
-        source = source.replace("\r\n", "\n");
-    }
     let Some((kind, path)) = locate(rel) else {
         return fail(unusable_name(&file));
     };
@@ -354,7 +426,13 @@ fn read_page(root: &Path, rel: &str, drafts: bool) -> (Option<Page>, Diagnostics
         children: Vec::new(),
         word_count,
         is_html: !rel.ends_with(".md"),
+        reread: None,
     };
+    let mut page = page;
+    // Narratives stay whole: `publish` reads them before rendering.
+    if !rel.starts_with(POSTMORTEMS_DIR) {
+        page.drop_body(root.join(&page.file));
+    }
     (Some(page), warnings)
 }
 
@@ -369,6 +447,7 @@ fn synthetic_home(site_title: &str) -> Page {
         title: site_title.to_string(),
         source: String::new(),
         body_start: 0,
+        reread: None,
         parent: None,
         children: Vec::new(),
         word_count: 0,
@@ -419,14 +498,7 @@ pub fn read_include(
         return Err(format!("no file content/{rel}"));
     }
     let bytes = std::fs::read(&full).map_err(|e| e.to_string())?;
-    let mut source =
-        String::from_utf8(bytes).map_err(|_| "the file is not valid UTF-8".to_string())?;
-    if source.starts_with('\u{feff}') {
-        source.drain(..3);
-    }
-    if source.contains('\r') {
-        source = source.replace("\r\n", "\n");
-    }
+    let source = normalised(bytes).map_err(|_| "the file is not valid UTF-8".to_string())?;
     let file = Path::new(CONTENT_DIR).join(rel);
     let body_start = match frontmatter::split(&file, &source) {
         Ok((split, _)) => split.body_start,
@@ -588,5 +660,45 @@ mod tests {
     #[test]
     fn titles_from_file_names() {
         assert_eq!(title_from_path("a/on-call_rota/"), "On call rota");
+    }
+
+    #[test]
+    fn a_long_body_is_read_again_and_a_changed_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content/guide.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let body = "A line of the guide.\r\n".repeat(200);
+        std::fs::write(&file, format!("---\r\ntitle: Guide\r\n---\r\n{body}")).unwrap();
+        let (page, _) = read_page(dir.path(), "guide.md", false);
+        let page = page.unwrap();
+        assert_eq!(page.resident_body(), "", "the long body is not kept");
+        let text = page.text().unwrap();
+        assert_eq!(&text[page.body_start..], body.replace("\r\n", "\n"));
+        std::fs::write(&file, "---\ntitle: Guide\n---\nEdited meanwhile.\n").unwrap();
+        let err = page.text().unwrap_err();
+        assert!(
+            err.message
+                .contains("changed while the site was being built")
+        );
+    }
+
+    #[test]
+    fn short_pages_and_narratives_stay_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!(
+            "---\nincident: \"7\"\n---\n{}",
+            "Narrative text. ".repeat(200)
+        );
+        std::fs::create_dir_all(dir.path().join("content/postmortems")).unwrap();
+        std::fs::write(dir.path().join("content/postmortems/7.md"), &long).unwrap();
+        std::fs::write(
+            dir.path().join("content/short.md"),
+            "---\ntitle: S\n---\nShort.\n",
+        )
+        .unwrap();
+        let (n, _) = read_page(dir.path(), "postmortems/7.md", false);
+        assert!(n.unwrap().resident_body().starts_with("Narrative text."));
+        let (p, _) = read_page(dir.path(), "short.md", false);
+        assert_eq!(p.unwrap().resident_body(), "Short.\n");
     }
 }

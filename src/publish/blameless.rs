@@ -106,7 +106,7 @@ pub fn check(root: &Path, public: &PublicSite<'_>, config: &Blameless) -> Diagno
         }
     }
     for page in public.incidents.iter().filter_map(|p| p.narrative) {
-        for (offset, found) in find_people(page.body(), names) {
+        for (offset, found) in find_people(page.resident_body(), names) {
             diags.push(narrative_hit(
                 &found,
                 Location::at_offset(&page.file, &page.source, page.body_start + offset),

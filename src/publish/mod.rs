@@ -264,7 +264,7 @@ fn misspelt_headings(page: &Page) -> Vec<Diagnostic> {
     use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
     let mut out = Vec::new();
     let mut heading: Option<(usize, String)> = None;
-    for (event, range) in Parser::new(page.body()).into_offset_iter() {
+    for (event, range) in Parser::new(page.resident_body()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
@@ -311,7 +311,7 @@ fn misspelt_headings(page: &Page) -> Vec<Diagnostic> {
 fn placeholders(page: &Page) -> Vec<Diagnostic> {
     use pulldown_cmark::{Event, Parser};
     let marker = crate::scaffold::PLACEHOLDER;
-    let body = page.body();
+    let body = page.resident_body();
     let mut out = Vec::new();
     for (event, range) in Parser::new(body).into_offset_iter() {
         if !matches!(event, Event::Text(_)) {

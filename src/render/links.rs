@@ -248,7 +248,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 fn location(page: &Page, link: &LinkRef) -> Location {
-    Location::at_offset(&page.file, &page.source, page.body_start + link.offset)
+    // Only for a broken link: reading a dropped body again is rare.
+    match page.text() {
+        Ok(text) => Location::at_offset(&page.file, &text, page.body_start + link.offset),
+        Err(_) => Location::file(&page.file),
+    }
 }
 
 /// A broken link, located by the span markdown kept for it.

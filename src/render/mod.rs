@@ -327,22 +327,22 @@ impl<'a> Renderer<'a> {
                 rel: &page.rel,
             },
         };
+        let text = page.text()?;
+        let body = &text[page.body_start..];
         let rendered = if page.is_html {
             // HTML pages: shortcodes only, the body passes through.
-            expander
-                .expand_html(page.body())
-                .map(|html| markdown::Rendered {
-                    sections: vec![markdown::Section {
-                        title: None,
-                        id: None,
-                        html: html.clone(),
-                    }],
-                    html,
-                    ..Default::default()
-                })
+            expander.expand_html(body).map(|html| markdown::Rendered {
+                sections: vec![markdown::Section {
+                    title: None,
+                    id: None,
+                    html: html.clone(),
+                }],
+                html,
+                ..Default::default()
+            })
         } else {
             markdown::render_with(
-                page.body(),
+                body,
                 &expander,
                 &links,
                 self.config.toc_levels,
@@ -353,11 +353,8 @@ impl<'a> Renderer<'a> {
             Diagnostics(
                 errs.into_iter()
                     .map(|e| {
-                        let loc = Location::at_offset(
-                            &page.file,
-                            &page.source,
-                            page.body_start + e.offset,
-                        );
+                        let loc =
+                            Location::at_offset(&page.file, &text, page.body_start + e.offset);
                         e.into_diagnostic(loc)
                     })
                     .collect(),
