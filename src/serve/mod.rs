@@ -5,7 +5,7 @@
 //! Nothing is ever written under the site root.
 //!
 //! Watching polls modification times (no file-watching crate: a few
-//! hundred `stat`s every 10 ms cost less than a dependency, and work the
+//! hundred `stat`s every 20 ms cost less than a dependency, and work the
 //! same on every file system). A saved handbook page is rendered alone
 //! first (`preview`), so its new HTML is served before the full rebuild,
 //! which follows at once and is what the site then holds.
@@ -38,7 +38,7 @@ pub struct Options {
 }
 
 /// How often the sources are looked at.
-const POLL: Duration = Duration::from_millis(10);
+const POLL: Duration = Duration::from_millis(20);
 
 /// What is watched, relative to the site root.
 const WATCHED: [&str; 6] = [
