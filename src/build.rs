@@ -12,7 +12,7 @@ use crate::analyse;
 use crate::content;
 use crate::data;
 use crate::diag::Diagnostics;
-use crate::output::Sink;
+use crate::output::{Published, Sink};
 use crate::publish::{self, PublicSite};
 use crate::render::{self, Renderer};
 use crate::settings::{BuildOptions, Settings};
@@ -31,6 +31,21 @@ pub struct Report {
 }
 
 pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
+    run(opts, false).map(|(report, _)| report)
+}
+
+/// Builds into memory (`opsbook serve`): every file by `/`-separated path.
+pub fn build_in_memory(
+    opts: &BuildOptions,
+) -> Result<(Report, std::collections::BTreeMap<String, Vec<u8>>), Diagnostics> {
+    let (report, published) = run(opts, true)?;
+    match published {
+        Published::Memory(files) => Ok((report, files)),
+        _ => unreachable!("a memory sink publishes into memory"),
+    }
+}
+
+fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnostics> {
     let started = Instant::now();
     let (settings, mut diags) = Settings::new(opts)?;
     let root = &settings.root;
@@ -91,6 +106,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     // A refused output is reported with everything else: render on into
     // nothing so that one run shows all errors.
     let sink = match &settings.out {
+        _ if memory => Sink::memory(),
         Some(out) => Sink::disk(out, root).unwrap_or_else(|d| {
             diags.push(d);
             Sink::discard()
@@ -106,12 +122,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
         sink.abort();
         return Err(diags);
     }
-    sink.commit().map_err(Diagnostics::from)?;
-    Ok(Report {
+    let published = sink.commit().map_err(Diagnostics::from)?;
+    let report = Report {
         pages: counts.pages,
         files: counts.files,
         diagnostics: diags,
         seconds: started.elapsed().as_secs_f64(),
         external_links: counts.external,
-    })
+    };
+    Ok((report, published))
 }

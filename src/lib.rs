@@ -25,6 +25,7 @@ pub mod pull;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod settings;
 pub mod templates;
 pub mod urls;

@@ -90,6 +90,9 @@ enum Command {
         )]
         timeout: u64,
     },
+    /// Preview the site: build into memory, serve it on loopback, rebuild
+    /// on every change and reload the open pages.
+    Serve(ServeArgs),
     /// Create a new file from a template.
     #[command(subcommand)]
     New(New),
@@ -111,6 +114,22 @@ enum Command {
     /// Open or update the Monthly Availability Update merge request of
     /// SOURCE_BRANCH, its text from `report monthly` (docs/ci.md).
     MergeRequest(MergeRequestArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Site root: the folder holding content/ and opsbook.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on (0 picks a free one; the URL is printed).
+    #[arg(long, default_value_t = 1313)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(clap::Args)]
@@ -251,6 +270,15 @@ fn main() -> ExitCode {
             };
         }
         Command::Pull(args) => return pull(args),
+        Command::Serve(a) => {
+            let opts = opsbook::serve::Options {
+                root: a.root,
+                bind: a.bind,
+                port: a.port,
+                drafts: a.drafts,
+            };
+            return opsbook::serve::run(&opts).map_or_else(|d| fail(&d), |()| ExitCode::SUCCESS);
+        }
         Command::Report(r) => {
             let (kind, args) = match r {
                 Report::Monthly(a) => (opsbook::report::Kind::Monthly, a),
