@@ -617,8 +617,13 @@ fn assert_inert(what: &str, html: &Html) {
     }
 }
 
-/// The incident index's filter script (a file of the theme, not upstream text).
-const THEME_SCRIPT: &str = "<script src=\"/js/incidents.js\" defer></script>";
+/// The theme's own script files (not upstream text): the incident index's
+/// filters, the light/dark choice in <head>, the page helpers.
+const THEME_SCRIPTS: &[&str] = &[
+    "<script src=\"/js/incidents.js\" defer></script>",
+    "<script src=\"/js/theme.js\"></script>",
+    "<script src=\"/js/page.js\" defer></script>",
+];
 
 #[test]
 fn untrusted_text_is_sanitised_everywhere() {
@@ -680,8 +685,12 @@ corrective_actions:
     let files = site.output_tree();
     let mut html_files = 0;
     for (name, bytes) in &files {
-        // The theme's own script file is the only script allowed.
-        let text = String::from_utf8_lossy(bytes).replace(THEME_SCRIPT, "");
+        // The theme's own script files are the only scripts allowed.
+        let text = THEME_SCRIPTS
+            .iter()
+            .fold(String::from_utf8_lossy(bytes).into_owned(), |t, s| {
+                t.replace(s, "")
+            });
         assert!(
             !text.to_ascii_lowercase().contains("<script"),
             "{name} contains a <script>:\n{text}"
