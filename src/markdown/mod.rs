@@ -749,7 +749,10 @@ mod tests {
             "{}",
             r.html
         );
-        assert!(r.html.contains("<blockquote>\n<p>plain quote</p>\n</blockquote>"));
+        assert!(
+            r.html
+                .contains("<blockquote>\n<p>plain quote</p>\n</blockquote>")
+        );
         for kind in ["NOTE", "TIP", "IMPORTANT", "CAUTION"] {
             let r = page(&format!("> [!{kind}]\n> x\n"));
             let class = format!("callout-{}", kind.to_lowercase());

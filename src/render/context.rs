@@ -428,10 +428,16 @@ mod tests {
         c.repo_url = Some("https://gitlab.example.com/ops/handbook/".into());
         assert_eq!(
             edit_url(&c, "handbook/on call/_index.md").as_deref(),
-            Some("https://gitlab.example.com/ops/handbook/-/edit/main/content/handbook/on%20call/_index.md")
+            Some(
+                "https://gitlab.example.com/ops/handbook/-/edit/main/content/handbook/on%20call/_index.md"
+            )
         );
         c.edit_branch = "master".into();
-        assert!(edit_url(&c, "x.md").unwrap().contains("/-/edit/master/content/x.md"));
+        assert!(
+            edit_url(&c, "x.md")
+                .unwrap()
+                .contains("/-/edit/master/content/x.md")
+        );
     }
 
     #[test]
