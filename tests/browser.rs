@@ -570,30 +570,34 @@ fn pages_fit_a_phone_and_a_laptop() {
                     problems.push(format!("{at}: {what}: {p:?}"));
                 }
             };
-            let n = |k: &str| p[k].parse::<f64>().unwrap();
+            let v = |k: &str| p.get(k).map_or("missing", String::as_str);
+            let n = |k: &str| v(k).parse::<f64>().unwrap_or(f64::NAN);
             check(console.is_empty(), &format!("console: {console:?}"));
-            check(p["errors"].is_empty(), "no load or script errors");
-            check(p["brokenImages"] == "0", "no broken images");
-            check(p["themeSwitch"] == "true", "a light/dark switch");
-            check(p["themeFlipped"] == "true", "the switch changes colours");
-            check(p["themeStored"] != "", "the choice is remembered");
+            check(v("errors").is_empty(), "no load or script errors");
+            check(v("brokenImages") == "0", "no broken images");
+            check(v("themeSwitch") == "true", "a light/dark switch");
+            check(v("themeFlipped") == "true", "the switch changes colours");
+            check(
+                ["light", "dark"].contains(&v("themeStored")),
+                "the choice is remembered",
+            );
             check(
                 n("copyButtons") == n("pre"),
                 "a copy button on every code block",
             );
-            check(p["factsFit"] != "false", "the facts box fits");
+            check(v("factsFit") != "false", "the facts box fits");
             if mode == "phone" {
-                check(p["width"] == PHONE.to_string(), "phone viewport");
+                check(v("width") == PHONE.to_string(), "phone viewport");
                 check(n("scrollWidth") <= f64::from(PHONE), "no horizontal scroll");
                 check(
-                    p["overflowing"].is_empty(),
+                    v("overflowing").is_empty(),
                     "nothing wider than the screen outside .table-wrap",
                 );
-                check(p["navTree"] == "none", "the sidebar is folded");
-                check(p["navToggle"] != "none", "with a toggle to open it");
+                check(v("navTree") == "none", "the sidebar is folded");
+                check(v("navToggle") != "none", "with a toggle to open it");
             } else {
-                check(p["navTree"] != "none", "the sidebar is open");
-                check(p["navToggle"] == "none", "no toggle on a laptop");
+                check(v("navTree") != "none", "the sidebar is open");
+                check(v("navToggle") == "none", "no toggle on a laptop");
                 if name == "table" || name == "runbook" {
                     check(
                         n("proseWidth") >= 46.0 * n("rem"),
