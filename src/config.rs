@@ -47,6 +47,10 @@ pub struct Config {
     pub pagerduty: Option<PagerDutySource>,
     pub prometheus: Option<PrometheusSource>,
     pub shortcodes: Shortcodes,
+    /// Where the site's sources live (GitLab project URL): pages get an
+    /// "Edit this page" link to `{repo_url}/-/edit/{edit_branch}/content/...`.
+    pub repo_url: Option<String>,
+    pub edit_branch: String,
     /// Anything a site's templates want; passed through untouched.
     pub extra: BTreeMap<String, toml::Value>,
 }
@@ -126,6 +130,8 @@ impl Default for Config {
             pagerduty: None,
             prometheus: None,
             shortcodes: Shortcodes::default(),
+            repo_url: None,
+            edit_branch: "main".into(),
             extra: BTreeMap::new(),
         }
     }
@@ -167,6 +173,14 @@ const TOP_KEYS: &[(&str, &str)] = &[
     (
         "shortcodes",
         "the section [shortcodes]: unknown = \"error\" or \"warn\" (placeholders for shortcodes without a template)",
+    ),
+    (
+        "repo_url",
+        "the project's web URL, for \"Edit this page\" links, e.g. repo_url = \"https://gitlab.com/group/handbook\"",
+    ),
+    (
+        "edit_branch",
+        "the branch \"Edit this page\" links open, e.g. edit_branch = \"main\"",
     ),
     ("extra", "the section [extra]: values for your templates"),
 ];

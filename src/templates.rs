@@ -38,12 +38,16 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/partials/article.html",
     "templates/partials/chart.html",
     "templates/partials/uptime.html",
+    "templates/partials/meta.html",
+    "templates/partials/edit.html",
     "templates/availability.html",
     "templates/availability-month.html",
     "templates/trends-month.html",
     "static/css/style.css",
     "static/css/highlight.css",
     "static/js/incidents.js",
+    "static/js/theme.js",
+    "static/js/page.js",
 ];
 
 /// A theme or site file: where it came from (for messages) and its text.

@@ -30,8 +30,9 @@ addEventListener("unhandledrejection", e => __errors.push("unhandled rejection: 
 addEventListener("securitypolicyviolation", e => __errors.push("CSP: " + e.violatedDirective));
 </script>"#;
 
+// Runs at DOMContentLoaded, after the theme's deferred scripts.
 const PROBE: &str = r#"<script>
-(() => {
+addEventListener("DOMContentLoaded", () => {
   const out = {};
   const css = (sel, prop) => { const e = document.querySelector(sel); return e ? getComputedStyle(e)[prop] : "missing"; };
   const box = (sel) => { const e = document.querySelector(sel); return e ? e.getBoundingClientRect() : null; };
@@ -68,15 +69,35 @@ const PROBE: &str = r#"<script>
   out.bars = bars.length;
   out.barsShown = bars.filter(b => shown(b) && getComputedStyle(b).backgroundColor !== "rgba(0, 0, 0, 0)").length;
   out.brokenImages = [...document.images].filter(i => i.complete && i.naturalWidth === 0).length;
-  // Wider than the viewport, outside the wrappers that scroll on purpose.
+  // Wider than the viewport, outside the boxes that scroll on purpose
+  // (table wrappers, code blocks).
   out.scrollWidth = document.documentElement.scrollWidth;
   out.overflowing = [...document.body.querySelectorAll("*")].filter(e => {
-    if (e.parentElement.closest(".table-wrap")) return false;
+    if (e.parentElement.closest(".table-wrap, pre")) return false;
     const r = e.getBoundingClientRect();
     return r.width > 1 && r.right > innerWidth + 0.5;
   }).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? "." + e.className.trim().split(/\s+/).join(".") : "")).join(" ");
+  // Reading comfort (issue 9).
+  out.proseWidth = prose ? Math.round(prose.width) : 0;
+  out.rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  out.navTree = css("nav.sidebar .nav-tree", "display");
+  out.navToggle = css(".sidebar-toggle-label", "display");
+  const facts = box("dl.facts");
+  out.factsFit = facts ? facts.right <= innerWidth + 0.5 : "none";
+  out.pre = document.querySelectorAll(".prose pre").length;
+  out.copyButtons = document.querySelectorAll(".prose .copy-code").length;
+  const sw = document.querySelector("button.theme-switch");
+  out.themeSwitch = !!sw;
+  if (sw) {
+    const before = getComputedStyle(document.body).backgroundColor;
+    sw.click();
+    out.themeFlipped = getComputedStyle(document.body).backgroundColor !== before;
+    out.themeStored = localStorage.getItem("opsbook-theme") || "";
+    sw.click();
+    localStorage.removeItem("opsbook-theme");
+  }
   document.body.setAttribute("data-probe", JSON.stringify(out));
-})();
+});
 </script>"#;
 
 struct Server {
@@ -107,10 +128,10 @@ fn serve(root: PathBuf) -> Server {
             let mut stream_ = None;
             if let Some(page) = path.strip_prefix("/phone") {
                 // Headless windows are at least 500 px wide: a phone is a
-                // 375 px frame, whose probe result the wrapper copies out.
+                // PHONE px frame, whose probe result the wrapper copies out.
                 let html = format!(
                     "<!doctype html><html><body style=\"margin:0\"><iframe src=\"{page}\" \
-                     style=\"border:0;width:375px;height:2400px\" onload=\"document.body.setAttribute(\
+                     style=\"border:0;width:{PHONE}px;height:2400px\" onload=\"document.body.setAttribute(\
                      'data-probe', this.contentDocument.body.getAttribute('data-probe'))\"></iframe></body></html>"
                 );
                 stream_ = Some(html);
@@ -141,6 +162,7 @@ fn serve(root: PathBuf) -> Server {
                         "css" => "text/css",
                         "svg" => "image/svg+xml",
                         "xml" => "application/xml",
+                        "js" => "text/javascript",
                         _ => "application/octet-stream",
                     };
                     if ext == "html" {
@@ -193,7 +215,10 @@ struct Load {
     console: Vec<String>,
 }
 
-/// Loads `url` at `width` px (375: in a phone-sized frame), optionally
+/// A phone's width in CSS px (an iPhone 12 to 15 is 390 × 844).
+const PHONE: u32 = 390;
+
+/// Loads `url` at `width` px (under 500: in a phone-sized frame), optionally
 /// saving a screenshot.
 fn load(browser: &Path, url: &str, width: u32, extra: &[&str], shot: Option<&Path>) -> Load {
     let phone;
@@ -441,7 +466,7 @@ fn availability_pages_render_in_light_dark_and_on_a_phone() {
         for (mode, width, extra) in [
             ("light", 1400, &[][..]),
             ("dark", 1400, &["--force-dark-mode"][..]),
-            ("phone", 375, &[][..]),
+            ("phone", PHONE, &[][..]),
         ] {
             let shot = shots.join(format!("{name}-{mode}.png"));
             let Load { probe: p, console } = load(&browser, &url, width, extra, Some(&shot));
@@ -472,8 +497,8 @@ fn availability_pages_render_in_light_dark_and_on_a_phone() {
                 check(n("barsShown") == n("bars"), "every bar is drawn");
             }
             if mode == "phone" {
-                check(p["width"] == "375", "phone viewport");
-                check(n("scrollWidth") <= 375, "no horizontal scroll");
+                check(p["width"] == PHONE.to_string(), "phone viewport");
+                check(n("scrollWidth") <= PHONE as usize, "no horizontal scroll");
                 check(
                     p["overflowing"].is_empty(),
                     "nothing wider than the screen outside .table-wrap",
@@ -495,6 +520,90 @@ fn availability_pages_render_in_light_dark_and_on_a_phone() {
                     "{path}: chart text follows dark mode: {}",
                     light["chartText"]
                 ));
+            }
+        }
+    }
+    let missing = server.missing.lock().unwrap().clone();
+    assert!(
+        missing.is_empty(),
+        "requests that found nothing under the sub-path: {missing:?}"
+    );
+    assert!(
+        problems.is_empty(),
+        "screenshots in {}:\n{}",
+        shots.display(),
+        problems.join("\n")
+    );
+}
+
+/// Issue 9: reading comfort. On a 390 px phone a post-mortem (facts box),
+/// the availability page and a handbook page with a wide table never scroll
+/// sideways, and the sidebar is folded behind its toggle; at 1280 px the
+/// content column is wide enough for tables; code blocks get copy buttons
+/// and the header a light/dark switch that is remembered.
+#[test]
+fn pages_fit_a_phone_and_a_laptop() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = build_sample(dir.path());
+    let server = serve(out.clone());
+    let shots = artifacts();
+    // The bundle post-mortem (diagram and a long facts box), the availability
+    // table, and handbook pages whose tables are wide.
+    let pages = [
+        ("postmortem", "incidents/2231/"),
+        ("availability", "availability/"),
+        ("table", "handbook/change-management/"),
+        ("runbook", "handbook/runbooks/postgres-failover/"),
+    ];
+    let mut problems = Vec::new();
+    for (name, path) in pages {
+        let url = format!("{}{path}", server.base);
+        for (mode, width) in [("phone", PHONE), ("laptop", 1280)] {
+            let shot = shots.join(format!("layout-{name}-{mode}.png"));
+            let Load { probe: p, console } = load(&browser, &url, width, &[], Some(&shot));
+            let at = format!("{path} ({mode})");
+            let mut check = |ok: bool, what: &str| {
+                if !ok {
+                    problems.push(format!("{at}: {what}: {p:?}"));
+                }
+            };
+            let v = |k: &str| p.get(k).map_or("missing", String::as_str);
+            let n = |k: &str| v(k).parse::<f64>().unwrap_or(f64::NAN);
+            check(console.is_empty(), &format!("console: {console:?}"));
+            check(v("errors").is_empty(), "no load or script errors");
+            check(v("brokenImages") == "0", "no broken images");
+            check(v("themeSwitch") == "true", "a light/dark switch");
+            check(v("themeFlipped") == "true", "the switch changes colours");
+            check(
+                ["light", "dark"].contains(&v("themeStored")),
+                "the choice is remembered",
+            );
+            check(
+                n("copyButtons") == n("pre"),
+                "a copy button on every code block",
+            );
+            check(v("factsFit") != "false", "the facts box fits");
+            if mode == "phone" {
+                check(v("width") == PHONE.to_string(), "phone viewport");
+                check(n("scrollWidth") <= f64::from(PHONE), "no horizontal scroll");
+                check(
+                    v("overflowing").is_empty(),
+                    "nothing wider than the screen outside .table-wrap",
+                );
+                check(v("navTree") == "none", "the sidebar is folded");
+                check(v("navToggle") != "none", "with a toggle to open it");
+            } else {
+                check(v("navTree") != "none", "the sidebar is open");
+                check(v("navToggle") == "none", "no toggle on a laptop");
+                if name == "table" || name == "runbook" {
+                    check(
+                        n("proseWidth") >= 46.0 * n("rem"),
+                        "the content column is at least 46rem",
+                    );
+                }
             }
         }
     }

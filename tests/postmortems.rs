@@ -178,8 +178,8 @@ fn incident_index_has_filters_year_links_and_readable_root_causes() {
 
     // The script is a file of the site, and the page has no inline script.
     let scripts = select_attr(&index, "script", "src");
-    assert_eq!(scripts, ["/js/incidents.js"]);
-    assert_eq!(count(&index, "script"), 1);
+    assert_eq!(scripts, ["/js/theme.js", "/js/incidents.js", "/js/page.js"]);
+    assert_eq!(count(&index, "script"), 3);
     let js = site.output("/js/incidents.js");
     for attr in ["severity", "services", "year", "review"] {
         assert!(js.contains(&format!("dataset.{attr}")), "{attr}");

@@ -350,7 +350,13 @@ fn render_markdown(
                     }
                     _ => {}
                 }
-                events.push(map_link(e, range.start, links, source, &mut out));
+                events.push(match e {
+                    Event::Start(Tag::BlockQuote(Some(kind))) => {
+                        Event::Html(callout_open(kind).into())
+                    }
+                    Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+                    e => map_link(e, range.start, links, source, &mut out),
+                });
             }
         }
     }
@@ -371,6 +377,22 @@ fn render_markdown(
         out.html = place_block_attrs(&out.html, markers);
     }
     (out, h2s)
+}
+
+/// A GitHub alert (`> [!NOTE]` ...) as a titled call-out box; the theme
+/// styles `.callout-{kind}`.
+fn callout_open(kind: pulldown_cmark::BlockQuoteKind) -> String {
+    use pulldown_cmark::BlockQuoteKind as K;
+    let (class, title) = match kind {
+        K::Note => ("note", "Note"),
+        K::Tip => ("tip", "Tip"),
+        K::Important => ("important", "Important"),
+        K::Warning => ("warning", "Warning"),
+        K::Caution => ("caution", "Caution"),
+    };
+    format!(
+        "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+    )
 }
 
 /// The attribute line right under the top-level block at `range`, if any;
@@ -715,6 +737,27 @@ mod tests {
             options: Default::default(),
         };
         render(md, &ex, &links, (2, 4)).unwrap()
+    }
+
+    #[test]
+    fn github_alerts_become_titled_callouts() {
+        let r = page("> [!WARNING]\n> Mind the **gap**.\n\n> plain quote\n");
+        assert!(
+            r.html.contains(
+                "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Mind the <strong>gap</strong>.</p>\n</div>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<blockquote>\n<p>plain quote</p>\n</blockquote>")
+        );
+        for kind in ["NOTE", "TIP", "IMPORTANT", "CAUTION"] {
+            let r = page(&format!("> [!{kind}]\n> x\n"));
+            let class = format!("callout-{}", kind.to_lowercase());
+            assert!(r.html.contains(&class), "{kind}: {}", r.html);
+        }
     }
 
     #[test]

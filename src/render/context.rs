@@ -69,6 +69,11 @@ struct PageView<'a> {
     reading_minutes: usize,
     extra: &'a BTreeMap<String, serde_json::Value>,
     children: Vec<Link<'a>>,
+    /// The neighbours in the parent section, in tree (sidebar) order.
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    /// "Edit this page" in the repository, when `repo_url` is set.
+    edit_url: Option<String>,
 }
 
 fn kind_name(k: PageKind) -> &'static str {
@@ -118,6 +123,9 @@ pub fn page(
         reading_minutes: word_count.div_ceil(220).max(1),
         extra: &p.front.extra,
         children: p.children.iter().map(|&j| link(j)).collect(),
+        prev: sibling(content, i, cache, -1).map(link),
+        next: sibling(content, i, cache, 1).map(link),
+        edit_url: edit_url(config, &p.rel),
     };
     let mut ctx = Context::new();
     ctx.insert("page", &view);
@@ -128,6 +136,37 @@ pub fn page(
     ctx.insert_value("nav", nav(content, i, base, cache));
     ctx.insert("top_nav", &top_nav(content, i, base));
     ctx
+}
+
+/// The page `step` places from `i` among its parent's children: O(1) from
+/// the cached positions, so no page scans its section.
+fn sibling(content: &Content, i: usize, cache: &NavCache, step: isize) -> Option<usize> {
+    let kids = &content.pages[content.pages[i].parent?].children;
+    let at = cache.position[i].checked_add_signed(step)?;
+    kids.get(at).copied()
+}
+
+/// GitLab's web editor for `content/{rel}`; `None` without `repo_url`.
+pub fn edit_url(config: &Config, rel: &str) -> Option<String> {
+    let repo = config.repo_url.as_deref()?.trim_end_matches('/');
+    let path: String = rel
+        .split('/')
+        .map(|seg| {
+            seg.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    Some(format!(
+        "{repo}/-/edit/{}/content/{path}",
+        config.edit_branch
+    ))
 }
 
 /// Navigation items of every page, serialised once: a page's sidebar is
@@ -380,6 +419,25 @@ mod tests {
 
     fn shown(n: usize, focus: Option<usize>) -> Vec<usize> {
         window(n, focus).into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn edit_links_point_at_gitlab_web_editor() {
+        let mut c = Config::default();
+        assert_eq!(edit_url(&c, "a/b.md"), None);
+        c.repo_url = Some("https://gitlab.example.com/ops/handbook/".into());
+        assert_eq!(
+            edit_url(&c, "handbook/on call/_index.md").as_deref(),
+            Some(
+                "https://gitlab.example.com/ops/handbook/-/edit/main/content/handbook/on%20call/_index.md"
+            )
+        );
+        c.edit_branch = "master".into();
+        assert!(
+            edit_url(&c, "x.md")
+                .unwrap()
+                .contains("/-/edit/master/content/x.md")
+        );
     }
 
     #[test]

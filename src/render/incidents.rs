@@ -229,10 +229,18 @@ impl<'a> Views<'a> {
             Some(_) => format!("Post-mortem: {}", i.title),
             None => format!("Review pending: {}", i.title),
         };
-        ctx.insert(
-            "page",
-            &page_meta(self.config, &title, &urls::incident(&i.id), "incident"),
-        );
+        let mut meta = page_meta(self.config, &title, &urls::incident(&i.id), "incident");
+        // The narrative's own summary, else the public facts: title and severity.
+        meta.description = p
+            .narrative
+            .and_then(|n| n.front.description.clone())
+            .unwrap_or_else(|| format!("S{} incident: {}", i.severity.number(), i.title));
+        ctx.insert("page", &meta);
+        // Only the hand-written narrative is edited in the repository.
+        let edit = p
+            .narrative
+            .and_then(|n| super::context::edit_url(self.config, &n.rel));
+        ctx.insert("edit_url", &edit);
         ctx
     }
 
