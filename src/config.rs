@@ -396,8 +396,29 @@ fn unknown_keys(
             .find(|k| crate::content::frontmatter::edit_distance(name, k) <= 2)
             .map_or(String::new(), |k| format!("did you mean `{k}`? "));
         let keys = if section.is_empty() {
-            "title, description, base_url, language, theme, toc_levels, [markdown], [blameless], [availability], [pager], [extra]"
-                .to_string()
+            // Every top-level key, sections in brackets, from the one table.
+            const SECTIONS: &[&str] = &[
+                "markdown",
+                "shortcodes",
+                "blameless",
+                "availability",
+                "pager",
+                "gitlab",
+                "pagerduty",
+                "prometheus",
+                "extra",
+            ];
+            names
+                .iter()
+                .map(|k| {
+                    if SECTIONS.contains(k) {
+                        format!("[{k}]")
+                    } else {
+                        k.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
             names.join(", ")
         };
