@@ -184,29 +184,26 @@ pub fn resolve_md(content: &Content, rel: &str) -> Option<String> {
     })
 }
 
-/// Every `id` attribute value of an HTML page, in order.
+/// Every `id` attribute value of an HTML page, in order. Runs over every
+/// page's whole output, so it searches with SIMD (`memmem`) for ` id=`.
 pub fn ids_of(html: &str) -> Vec<String> {
-    let mut ids = Vec::new();
     let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(i) = html[from..].find("id=") {
-        let at = from + i;
-        from = at + 3;
-        // ` id=` inside a tag, not `data-id=` or `grid=`.
-        if at == 0 || !bytes[at - 1].is_ascii_whitespace() {
-            continue;
-        }
-        let quote = match bytes.get(from) {
-            Some(&q @ (b'"' | b'\'')) => q as char,
-            _ => continue,
-        };
-        if let Some(end) = html[from + 1..].find(quote) {
-            let value = &html[from + 1..from + 1 + end];
-            ids.push(unescape(value));
-            from += 1 + end;
+    let mut ids = Vec::new();
+    // ` id=` inside a tag (whitespace before it), not `data-id=` or `grid=`.
+    for sep in [&b" id="[..], b"\nid=", b"\tid="] {
+        for at in memchr::memmem::find_iter(bytes, sep) {
+            let from = at + sep.len();
+            let quote = match bytes.get(from) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                _ => continue,
+            };
+            if let Some(end) = memchr::memchr(quote, &bytes[from + 1..]) {
+                ids.push((at, unescape(&html[from + 1..from + 1 + end])));
+            }
         }
     }
-    ids
+    ids.sort_by_key(|(at, _)| *at);
+    ids.into_iter().map(|(_, id)| id).collect()
 }
 
 /// The escapes `escape_html` writes in attribute values.
