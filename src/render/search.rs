@@ -120,12 +120,11 @@ impl Doc {
         add(&text.body, BODY_WEIGHT);
         let mut terms: Vec<(String, u32)> = weights.into_iter().collect();
         terms.sort_unstable();
-        let excerpt = cut(&text.body, EXCERPT_CHARS);
         Doc {
             meta,
             title: text.title,
             terms,
-            excerpt,
+            excerpt: text.excerpt,
         }
     }
 }
@@ -148,12 +147,13 @@ struct Text {
     title: String,
     headings: String,
     body: String,
+    excerpt: String,
 }
 
-/// Plain text of a rendered page: the title from `<title>` (without the
-/// site's name), headings `h2`–`h6` and the rest of `<main>`, leaving out
-/// navigation (breadcrumbs), scripts, styles, SVG and forms. The `<h1>` is
-/// the title again and is skipped.
+/// Plain text of a rendered page: the title (its `<h1>`, else `<title>`
+/// without the site's name), headings `h2`–`h6` and the rest of `<main>`,
+/// leaving out navigation (breadcrumbs, contents), scripts, styles, SVG and
+/// forms.
 fn extract(html: &str) -> Text {
     let mut text = Text::default();
     if let Some(start) = html.find("<title>") {
@@ -173,6 +173,10 @@ fn extract(html: &str) -> Text {
     let bytes = html.as_bytes();
     let mut skip = 0usize; // depth inside skipped elements
     let mut heading = false;
+    let mut h1 = None::<String>;
+    // Where the excerpt starts: the first paragraph after the page's header
+    // (its facts and badges read badly as an excerpt), else the first one.
+    let (mut first_p, mut after_header) = (None, None);
     let mut i = 0;
     let mut run_start = 0;
     let flush = |text: &mut Text, run: &str, skip: usize, heading: bool| {
@@ -192,7 +196,11 @@ fn extract(html: &str) -> Text {
             i += 1;
             continue;
         }
-        flush(&mut text, &html[run_start..i], skip, heading);
+        if let Some(h1) = &mut h1 {
+            h1.push_str(&html[run_start..i]);
+        }
+        let skipped = skip + usize::from(h1.is_some());
+        flush(&mut text, &html[run_start..i], skipped, heading);
         // Find the tag's end, minding quoted attribute values.
         let mut j = i + 1;
         let mut quote = 0u8;
@@ -218,7 +226,16 @@ fn extract(html: &str) -> Text {
             .collect::<String>()
             .to_ascii_lowercase();
         match name.as_str() {
-            "nav" | "script" | "style" | "svg" | "form" | "h1" | "template" | "noscript" => {
+            "h1" if !closing && h1.is_none() => h1 = Some(String::new()),
+            "h1" if closing => text.title = collapse(&decode(&h1.take().unwrap_or_default())),
+            "header" if closing && after_header.is_none() => after_header = Some(None),
+            "p" if !closing && skip == 0 => {
+                first_p.get_or_insert(text.body.len());
+                if after_header == Some(None) {
+                    after_header = Some(Some(text.body.len()));
+                }
+            }
+            "nav" | "script" | "style" | "svg" | "form" | "aside" | "template" | "noscript" => {
                 if closing {
                     skip = skip.saturating_sub(1);
                 } else if !tag.ends_with('/') {
@@ -231,9 +248,9 @@ fn extract(html: &str) -> Text {
         i = j + 1;
         run_start = i.min(bytes.len());
     }
-    let mut body = std::mem::take(&mut text.body);
-    body = collapse(&body);
-    text.body = body;
+    let start = after_header.flatten().or(first_p).unwrap_or(0);
+    text.excerpt = cut(&collapse(&text.body[start..]), EXCERPT_CHARS);
+    text.body = collapse(&text.body);
     text.headings = collapse(&text.headings);
     text
 }
@@ -554,12 +571,13 @@ mod tests {
     fn text_by_place() {
         let html = "<html><head><title>Disk &amp; full | Site</title></head><body>\
             <header>header words</header><main id=\"content\"><nav>crumbs</nav>\
-            <h1>Disk &amp; full</h1><p>Body <em>text</em></p><h2 id=\"x\">Cause</h2>\
+            <header><h1>Disk &amp; <code>full</code></h1><p>facts</p></header><p>Body <em>text</em></p><h2 id=\"x\">Cause</h2>\
             <svg><text>axis</text></svg><p>More &#233;t&eacute;</p></main><footer>f</footer>";
         let t = extract(html);
         assert_eq!(t.title, "Disk & full");
         assert_eq!(t.headings, "Cause");
-        assert_eq!(t.body, "Body text More ét&eacute;");
+        assert_eq!(t.body, "facts Body text More ét&eacute;");
+        assert_eq!(t.excerpt, "Body text More ét&eacute;");
     }
 
     #[test]
