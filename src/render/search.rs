@@ -40,6 +40,7 @@ const MAX_TERM: usize = 32;
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
     /// Relative to the base path (`handbook/x/`); the manifest has it whole.
+    #[serde(skip)]
     pub url: String,
     pub section: String,
     #[serde(skip_serializing_if = "Option::is_none")]

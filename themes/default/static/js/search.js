@@ -129,7 +129,7 @@
         return passes(manifest.pages[d]);
       });
       ids.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
-      return { terms: qs, ids: ids };
+      return { terms: { terms: qs, prefix: ends }, ids: ids };
     });
   }
 
@@ -141,7 +141,11 @@
       for (var j = 0; j < f.length; j++) { folded += f[j]; map.push(i); }
     }
     map.push(text.length);
-    var re = qs.length ? new RegExp("(^|[^a-z0-9])(" + qs.join("|") + ")", "g") : null;
+    // Whole words for every term but a last one still being typed (a prefix).
+    var alts = qs.terms.map(function (t, k) {
+      return k === qs.terms.length - 1 && qs.prefix ? t : t + "(?![a-z0-9])";
+    });
+    var re = alts.length ? new RegExp("(^|[^a-z0-9])(" + alts.join("|") + ")", "g") : null;
     var last = 0, m;
     while (re && (m = re.exec(folded)) !== null) {
       var start = map[m.index + m[1].length];
