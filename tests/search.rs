@@ -39,29 +39,38 @@ fn incident(site: &Site, id: &str, title: &str, year: u32, confidential: bool, s
 /// confidential incident.
 fn fixture() -> Site {
     let site = Site::new();
-    site.file("opsbook.toml", "title = \"Ops\"\nbase_url = \"https://example.org/hb/\"\n")
-        .file("content/_index.md", &page("Home", "Welcome."))
-        .file("content/runbooks/_index.md", &page("Runbooks", "How to fix things."))
-        .file(
-            "content/runbooks/kestrel.md",
-            &page("Kestrel failover", "Promote the replica.\n\n## Checks\n\nLook at lag."),
-        )
-        .file(
-            "content/runbooks/disks.md",
-            &page(
-                "Full disks",
-                "When kestrel nodes fill up, delete old WAL.\n\n## Kestrel cleanup\n\nRun the job.",
-            ),
-        )
-        .file(
-            "content/policies/_index.md",
-            &page("Policies", "What we agreed."),
-        )
-        .file(
-            "content/policies/oncall.md",
-            &page("On-call", "A kestrel is a bird; nothing here is about it."),
-        )
-        .file("data/services.yaml", SERVICES);
+    site.file(
+        "opsbook.toml",
+        "title = \"Ops\"\nbase_url = \"https://example.org/hb/\"\n",
+    )
+    .file("content/_index.md", &page("Home", "Welcome."))
+    .file(
+        "content/runbooks/_index.md",
+        &page("Runbooks", "How to fix things."),
+    )
+    .file(
+        "content/runbooks/kestrel.md",
+        &page(
+            "Kestrel failover",
+            "Promote the replica.\n\n## Checks\n\nLook at lag.",
+        ),
+    )
+    .file(
+        "content/runbooks/disks.md",
+        &page(
+            "Full disks",
+            "When kestrel nodes fill up, delete old WAL.\n\n## Kestrel cleanup\n\nRun the job.",
+        ),
+    )
+    .file(
+        "content/policies/_index.md",
+        &page("Policies", "What we agreed."),
+    )
+    .file(
+        "content/policies/oncall.md",
+        &page("On-call", "A kestrel is a bird; nothing here is about it."),
+    )
+    .file("data/services.yaml", SERVICES);
     incident(
         &site,
         "101",
@@ -198,7 +207,10 @@ fn title_outranks_heading_outranks_body() {
     let count = manifest["shard_count"].as_u64().unwrap() as usize;
     let texts = json(
         &site,
-        &format!("/search/{}", manifest["texts"][id % count].as_str().unwrap()),
+        &format!(
+            "/search/{}",
+            manifest["texts"][id % count].as_str().unwrap()
+        ),
     );
     assert!(
         texts[id.to_string()]

@@ -564,7 +564,9 @@ mod tests {
         let t: Vec<String> = terms("Ça-va? Café DNS_resolver x 42 Straße ÉTÉ").collect();
         assert_eq!(
             t,
-            ["ca", "va", "cafe", "dns", "resolver", "42", "strasse", "ete"]
+            [
+                "ca", "va", "cafe", "dns", "resolver", "42", "strasse", "ete"
+            ]
         );
     }
 
