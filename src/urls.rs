@@ -32,9 +32,10 @@ pub const AVAILABILITY: &str = "availability/";
 pub const TRENDS: &str = "trends/";
 /// The search page; its index files sit beside it (`render::search`).
 pub const SEARCH: &str = "search/";
-/// Shards of the search index (and of its excerpt files): fixed, so the
-/// plan knows every path before anything is rendered.
-pub const SEARCH_SHARDS: usize = 64;
+/// Shards of the search index and its excerpt files: fixed, so the plan
+/// knows every path before anything is rendered.
+pub const SEARCH_SHARDS: usize = 256;
+pub const TEXT_FILES: usize = 64;
 
 pub fn incident(id: &Id) -> String {
     format!("{INCIDENTS}{id}/")
@@ -134,6 +135,8 @@ pub fn search_parts() -> Vec<(String, SearchPart)> {
     ];
     for k in 0..SEARCH_SHARDS {
         parts.push((format!("{SEARCH}shard-{k:02}.json"), SearchPart::Shard(k)));
+    }
+    for k in 0..TEXT_FILES {
         parts.push((format!("{SEARCH}text-{k:02}.json"), SearchPart::Text(k)));
     }
     parts

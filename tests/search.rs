@@ -94,10 +94,10 @@ fn json(site: &Site, url: &str) -> Value {
     serde_json::from_str(&site.output(url)).unwrap_or_else(|e| panic!("{url}: {e}"))
 }
 
-/// `shard_of` in search.rs and search.js: FNV-1a of the first two letters.
+/// `shard_of` in search.rs and search.js: FNV-1a of the first three letters.
 fn shard_of(term: &str, count: u64) -> u64 {
     let mut h: u32 = 0x811c_9dc5;
-    for &b in term.as_bytes().iter().take(2) {
+    for &b in term.as_bytes().iter().take(3) {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }

@@ -9,14 +9,16 @@
 //! - `index.json`: the manifest: pages (url, title, section, incident facets)
 //!   and the shard files;
 //! - `shard-NN.json`: term → postings (`[doc, weight, doc, weight, ...]`),
-//!   split by a hash of the term's first two letters, so a query loads only
-//!   the shards of its terms (and a prefix of two letters or more finds one);
-//! - `text-NN.json`: the first words of each page (doc id mod shards), for
+//!   split by a hash of the term's first three letters, so a query loads
+//!   only the shards of its terms (and a prefix of three letters or more
+//!   finds one);
+//! - `text-NN.json`: the first words of each page (doc id mod files), for
 //!   excerpts.
 //!
 //! Output is deterministic: docs sorted by URL, maps sorted by key.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -25,7 +27,7 @@ use super::{Renderer, context};
 use crate::content::PageKind;
 use crate::diag::Diagnostics;
 use crate::output::Sink;
-use crate::urls::{self, Job, SEARCH_SHARDS, SearchPart};
+use crate::urls::{self, Job, SEARCH_SHARDS, SearchPart, TEXT_FILES};
 
 /// Weights of a word by where it stands.
 const TITLE_WEIGHT: u32 = 10;
@@ -56,8 +58,11 @@ pub struct Meta {
 pub struct Doc {
     pub meta: Meta,
     pub title: String,
-    /// Distinct terms with their summed weights, sorted by term.
-    pub terms: Vec<(String, u32)>,
+    /// Distinct terms, sorted, each followed by `\n` (one allocation per
+    /// page, not per word: a 5,000-page site has millions of them).
+    pub words: String,
+    /// The summed weight of each term of `words`, in order.
+    pub weights: Vec<u32>,
     pub excerpt: String,
 }
 
@@ -110,21 +115,41 @@ impl Doc {
     /// Reduces a rendered page to its searchable words.
     pub fn new(meta: Meta, html: &str) -> Doc {
         let text = extract(html);
-        let mut weights: HashMap<String, u32> = HashMap::new();
-        let mut add = |s: &str, w: u32| {
-            for t in terms(s) {
-                *weights.entry(t).or_default() += w;
+        // All terms into one buffer, then sorted and merged.
+        let mut buf = String::new();
+        let mut spans: Vec<(u32, u32, u32)> = Vec::new();
+        for (part, w) in [
+            (&text.title, TITLE_WEIGHT),
+            (&text.headings, HEADING_WEIGHT),
+            (&text.body, BODY_WEIGHT),
+        ] {
+            each_term(part, |t| {
+                let start = buf.len() as u32;
+                buf.push_str(t);
+                spans.push((start, buf.len() as u32, w));
+            });
+        }
+        let at = |&(s, e, _): &(u32, u32, u32)| &buf[s as usize..e as usize];
+        spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
+        let mut words = String::new();
+        let mut weights: Vec<u32> = Vec::new();
+        let mut last: Option<&str> = None;
+        for span in &spans {
+            let term = at(span);
+            if last == Some(term) {
+                *weights.last_mut().expect("a previous term") += span.2;
+            } else {
+                words.push_str(term);
+                words.push('\n');
+                weights.push(span.2);
+                last = Some(term);
             }
-        };
-        add(&text.title, TITLE_WEIGHT);
-        add(&text.headings, HEADING_WEIGHT);
-        add(&text.body, BODY_WEIGHT);
-        let mut terms: Vec<(String, u32)> = weights.into_iter().collect();
-        terms.sort_unstable();
+        }
         Doc {
             meta,
             title: text.title,
-            terms,
+            words,
+            weights,
             excerpt: text.excerpt,
         }
     }
@@ -337,46 +362,46 @@ fn fold(c: char) -> Option<&'static str> {
     })
 }
 
-/// The terms of a text: lower-cased, ASCII-folded runs of letters and
-/// digits, two to `MAX_TERM` characters long.
-pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    let mut chars = text.chars().flat_map(char::to_lowercase).peekable();
-    std::iter::from_fn(move || {
-        loop {
-            let mut word = String::new();
-            loop {
-                match chars.peek() {
-                    None => break,
-                    Some(&c) if c.is_ascii_alphanumeric() => word.push(c),
-                    Some(&c) => match fold(c) {
-                        Some(f) => word.push_str(f),
-                        None => {
-                            if !word.is_empty() {
-                                break;
-                            }
-                        }
-                    },
+/// Calls `f` with each term of a text: lower-cased, ASCII-folded runs of
+/// letters and digits, two to `MAX_TERM` characters long.
+pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut end = |word: &mut String| {
+        if (2..=MAX_TERM).contains(&word.len()) {
+            f(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() {
+            end(&mut word);
+        } else {
+            for c in c.to_lowercase() {
+                match fold(c) {
+                    Some(f) => word.push_str(f),
+                    None => end(&mut word),
                 }
-                chars.next();
-            }
-            if word.is_empty() {
-                // Either the end, or separators only were consumed.
-                chars.peek()?;
-                chars.next();
-                continue;
-            }
-            if (2..=MAX_TERM).contains(&word.len()) {
-                return Some(word);
             }
         }
-    })
+    }
+    end(&mut word);
 }
 
-/// The shard of a term: FNV-1a of its first two bytes (terms are ASCII),
-/// the same function as in `search.js`.
+/// The terms of a text (see `each_term`).
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// The shard of a term: FNV-1a of its first three bytes (terms are ASCII),
+/// the same function as in `search.js`. A prefix of three letters or more
+/// is in one shard.
 pub fn shard_of(term: &str) -> usize {
     let mut h: u32 = 0x811c_9dc5;
-    for &b in term.as_bytes().iter().take(2) {
+    for &b in term.as_bytes().iter().take(3) {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -394,7 +419,7 @@ struct PageEntry<'a> {
 #[derive(Serialize)]
 struct Manifest<'a> {
     version: u32,
-    /// Term → shard: FNV-1a of the first two letters, modulo this.
+    /// Term → shard: FNV-1a of the first three letters, modulo this.
     shard_count: usize,
     shards: Vec<String>,
     texts: Vec<String>,
@@ -411,16 +436,37 @@ pub struct Index {
 /// Builds every search file from the docs (in any order).
 pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
     docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
-    let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); SEARCH_SHARDS];
-    let mut texts: Vec<BTreeMap<u32, &str>> = vec![BTreeMap::new(); SEARCH_SHARDS];
+    // One map for all terms, sorted once: linear in the postings.
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut texts: Vec<BTreeMap<u32, &str>> = vec![BTreeMap::new(); TEXT_FILES];
     for (id, doc) in docs.iter().enumerate() {
         let id = id as u32;
-        for (term, w) in &doc.terms {
-            let postings = shards[shard_of(term)].entry(term).or_default();
-            postings.push(id);
-            postings.push(*w);
+        for (term, w) in doc.words.lines().zip(&doc.weights) {
+            let list = postings.entry(term).or_default();
+            list.push(id);
+            list.push(*w);
         }
-        texts[id as usize % SEARCH_SHARDS].insert(id, &doc.excerpt);
+        texts[id as usize % TEXT_FILES].insert(id, &doc.excerpt);
+    }
+    let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut shards = vec![String::from("{"); SEARCH_SHARDS];
+    for (term, list) in &terms {
+        let out = &mut shards[shard_of(term)];
+        if out.len() > 1 {
+            out.push(',');
+        }
+        // Terms are [a-z0-9]: nothing to escape.
+        out.push('"');
+        out.push_str(term);
+        out.push_str("\":[");
+        for (k, n) in list.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{n}");
+        }
+        out.push(']');
     }
     let mut sections: Vec<&str> = docs.iter().map(|d| d.meta.section.as_str()).collect();
     sections.sort_unstable();
@@ -430,7 +476,7 @@ pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
         version: 1,
         shard_count: SEARCH_SHARDS,
         shards: (0..SEARCH_SHARDS).map(|k| name("shard", k)).collect(),
-        texts: (0..SEARCH_SHARDS).map(|k| name("text", k)).collect(),
+        texts: (0..TEXT_FILES).map(|k| name("text", k)).collect(),
         sections,
         pages: docs
             .iter()
@@ -443,8 +489,9 @@ pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
     };
     let mut files = HashMap::new();
     files.insert(SearchPart::Manifest, json(&manifest));
-    for (k, shard) in shards.iter().enumerate() {
-        files.insert(SearchPart::Shard(k), json(shard));
+    for (k, mut shard) in shards.into_iter().enumerate() {
+        shard.push('}');
+        files.insert(SearchPart::Shard(k), shard);
     }
     for (k, text) in texts.iter().enumerate() {
         files.insert(SearchPart::Text(k), json(text));
@@ -561,7 +608,7 @@ mod tests {
 
     #[test]
     fn terms_are_folded_words() {
-        let t: Vec<String> = terms("Ça-va? Café DNS_resolver x 42 Straße ÉTÉ").collect();
+        let t = terms("Ça-va? Café DNS_resolver x 42 Straße ÉTÉ");
         assert_eq!(
             t,
             [
@@ -594,15 +641,13 @@ mod tests {
         };
         let html = "<title>Zebra | x</title><main><h2>Zebra lion</h2><p>zebra</p></main>";
         let d = Doc::new(meta, html);
-        assert_eq!(
-            d.terms,
-            [("lion".to_string(), 5), ("zebra".to_string(), 16)]
-        );
+        assert_eq!(d.words, "lion\nzebra\n");
+        assert_eq!(d.weights, [5, 16]);
     }
 
     #[test]
     fn shards_spread_and_match_prefixes() {
-        assert_eq!(shard_of("postgres"), shard_of("po"));
+        assert_eq!(shard_of("postgres"), shard_of("pos"));
         let used: std::collections::BTreeSet<usize> = ["ab", "cd", "ef", "gh", "ij", "kl", "mn"]
             .iter()
             .map(|t| shard_of(t))

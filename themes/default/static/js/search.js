@@ -41,10 +41,10 @@
   function terms(text) {
     return fold(text).split(/\s+/).filter(function (t) { return t.length >= 2 && t.length <= 32; });
   }
-  // FNV-1a of the first two letters: `shard_of` in search.rs.
+  // FNV-1a of the first three letters: `shard_of` in search.rs.
   function shardOf(term) {
     var h = 0x811c9dc5;
-    for (var i = 0; i < Math.min(2, term.length); i++) {
+    for (var i = 0; i < Math.min(3, term.length); i++) {
       h ^= term.charCodeAt(i);
       h = Math.imul(h, 0x01000193) >>> 0;
     }
@@ -108,7 +108,10 @@
 
   function search(query) {
     var qs = terms(query);
-    var ends = /[^\s]$/.test(query);
+    // The last term is a prefix while being typed; a prefix of two letters
+    // spans many shards, so it must match whole.
+    var last = qs[qs.length - 1] || "";
+    var ends = /[^\s]$/.test(query) && last.length >= 3;
     return Promise.all(qs.map(function (t) {
       return load(manifest.shards[shardOf(t)]);
     })).then(function (shards) {
@@ -162,7 +165,7 @@
   function show(result, gen) {
     var ids = result.ids.slice(0, MAX_RESULTS);
     var texts = {};
-    ids.forEach(function (d) { texts[manifest.texts[d % manifest.shard_count]] = true; });
+    ids.forEach(function (d) { texts[manifest.texts[d % manifest.texts.length]] = true; });
     return Promise.all(Object.keys(texts).map(function (f) {
       return load(f).then(function (t) { texts[f] = t; });
     })).then(function () {
@@ -186,7 +189,7 @@
         li.appendChild(meta);
         var p = document.createElement("p");
         p.className = "search-excerpt";
-        highlight(p, texts[manifest.texts[d % manifest.shard_count]][d] || "", result.terms);
+        highlight(p, texts[manifest.texts[d % manifest.texts.length]][d] || "", result.terms);
         li.appendChild(p);
         list.appendChild(li);
       });
