@@ -58,8 +58,8 @@ pub struct Meta {
 pub struct Doc {
     pub meta: Meta,
     pub title: String,
-    /// Distinct terms, sorted, each followed by `\n` (one allocation per
-    /// page, not per word: a 5,000-page site has millions of them).
+    /// Distinct terms (in no order), each followed by `\n` (one allocation
+    /// per page, not per word: a 5,000-page site has millions of them).
     pub words: String,
     /// The summed weight of each term of `words`, in order.
     pub weights: Vec<u32>,
@@ -129,21 +129,17 @@ impl Doc {
                 spans.push((start, buf.len() as u32, w));
             });
         }
-        let at = |&(s, e, _): &(u32, u32, u32)| &buf[s as usize..e as usize];
-        spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
-        let mut words = String::new();
-        let mut weights: Vec<u32> = Vec::new();
-        let mut last: Option<&str> = None;
-        for span in &spans {
-            let term = at(span);
-            if last == Some(term) {
-                *weights.last_mut().expect("a previous term") += span.2;
-            } else {
-                words.push_str(term);
-                words.push('\n');
-                weights.push(span.2);
-                last = Some(term);
-            }
+        // Merged by a hash map, not a sort: the global map sorts once.
+        let mut merged: HashMap<&str, u32, Fnv> = HashMap::default();
+        for &(s, e, w) in &spans {
+            *merged.entry(&buf[s as usize..e as usize]).or_default() += w;
+        }
+        let mut words = String::with_capacity(buf.len() / 2);
+        let mut weights: Vec<u32> = Vec::with_capacity(merged.len());
+        for (term, w) in merged {
+            words.push_str(term);
+            words.push('\n');
+            weights.push(w);
         }
         Doc {
             meta,
@@ -275,11 +271,39 @@ fn extract(html: &str) -> Text {
         run_start = i.min(bytes.len());
     }
     let start = after_header.flatten().or(first_p).unwrap_or(0);
-    text.excerpt = cut(&collapse(&text.body[start..]), EXCERPT_CHARS);
-    text.body = collapse(&text.body);
-    text.headings = collapse(&text.headings);
+    // Only the excerpt needs its white space collapsed: enough bytes for it.
+    let mut end = (start + EXCERPT_CHARS * 8).min(text.body.len());
+    while !text.body.is_char_boundary(end) {
+        end += 1;
+    }
+    text.excerpt = cut(&collapse(&text.body[start..end]), EXCERPT_CHARS);
     text
 }
+
+/// FNV-1a for the per-page term maps: short keys, no untrusted collisions
+/// worth defending against at build time, much cheaper than SipHash.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -437,7 +461,7 @@ pub struct Index {
 pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
     docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
     // One map for all terms, sorted once: linear in the postings.
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut postings: HashMap<&str, Vec<u32>, Fnv> = HashMap::default();
     let mut texts: Vec<BTreeMap<u32, &str>> = vec![BTreeMap::new(); TEXT_FILES];
     for (id, doc) in docs.iter().enumerate() {
         let id = id as u32;
@@ -625,8 +649,8 @@ mod tests {
             <svg><text>axis</text></svg><p>More &#233;t&eacute;</p></main><footer>f</footer>";
         let t = extract(html);
         assert_eq!(t.title, "Disk & full");
-        assert_eq!(t.headings, "Cause");
-        assert_eq!(t.body, "facts Body text More ét&eacute;");
+        assert_eq!(collapse(&t.headings), "Cause");
+        assert_eq!(collapse(&t.body), "facts Body text More ét&eacute;");
         assert_eq!(t.excerpt, "Body text More ét&eacute;");
     }
 
@@ -641,8 +665,9 @@ mod tests {
         };
         let html = "<title>Zebra | x</title><main><h2>Zebra lion</h2><p>zebra</p></main>";
         let d = Doc::new(meta, html);
-        assert_eq!(d.words, "lion\nzebra\n");
-        assert_eq!(d.weights, [5, 16]);
+        let mut terms: Vec<(&str, u32)> = d.words.lines().zip(d.weights).collect();
+        terms.sort_unstable();
+        assert_eq!(terms, [("lion", 5), ("zebra", 16)]);
     }
 
     #[test]
