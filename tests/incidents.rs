@@ -675,7 +675,9 @@ corrective_actions:
     let files = site.output_tree();
     let mut html_files = 0;
     for (name, bytes) in &files {
-        let text = String::from_utf8_lossy(bytes);
+        // The one script the site ships: its own search, on /search/.
+        let text = String::from_utf8_lossy(bytes)
+            .replace(r#"<script src="/js/search.js" defer></script>"#, "");
         assert!(
             !text.to_ascii_lowercase().contains("<script"),
             "{name} contains a <script>:\n{text}"

@@ -523,8 +523,11 @@ pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
     Index { files }
 }
 
+/// JSON with `<` escaped: page text (a title quoting `<script>`) stays
+/// inert even for a consumer that sniffs the file as HTML.
 fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("index values serialise")
+    let text = serde_json::to_string(value).expect("index values serialise");
+    text.replace('<', "\\u003c")
 }
 
 /// The `/search/` page: every indexed page by section, a plain list that
