@@ -43,11 +43,13 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/availability.html",
     "templates/availability-month.html",
     "templates/trends-month.html",
+    "templates/search.html",
     "static/css/style.css",
     "static/css/highlight.css",
     "static/js/incidents.js",
     "static/js/theme.js",
     "static/js/page.js",
+    "static/js/search.js",
 ];
 
 /// A theme or site file: where it came from (for messages) and its text.

@@ -31,6 +31,12 @@ pub const API_AVAILABILITY: &str = "api/availability.json";
 pub const API_TRENDS: &str = "api/trends.json";
 pub const AVAILABILITY: &str = "availability/";
 pub const TRENDS: &str = "trends/";
+/// The search page; its index files sit beside it (`render::search`).
+pub const SEARCH: &str = "search/";
+/// Shards of the search index and its excerpt files: fixed, so the plan
+/// knows every path before anything is rendered.
+pub const SEARCH_SHARDS: usize = 256;
+pub const TEXT_FILES: usize = 64;
 
 pub fn incident(id: &Id) -> String {
     format!("{INCIDENTS}{id}/")
@@ -110,6 +116,33 @@ pub enum Job<'a> {
     Static(&'a StaticFile),
     /// A file under `content/` (relative to it), copied as it is.
     ContentFile(&'a str),
+    /// `/search/`, `/search/index.json`, `/search/shard-NN.json` and
+    /// `/search/text-NN.json`: written after every page (`render::search`).
+    Search(SearchPart),
+}
+
+/// The files of the search (see `Job::Search`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SearchPart {
+    Page,
+    Manifest,
+    Shard(usize),
+    Text(usize),
+}
+
+/// Every search output with its path.
+pub fn search_parts() -> Vec<(String, SearchPart)> {
+    let mut parts = vec![
+        (SEARCH.to_string(), SearchPart::Page),
+        (format!("{SEARCH}index.json"), SearchPart::Manifest),
+    ];
+    for k in 0..SEARCH_SHARDS {
+        parts.push((format!("{SEARCH}shard-{k:02}.json"), SearchPart::Shard(k)));
+    }
+    for k in 0..TEXT_FILES {
+        parts.push((format!("{SEARCH}text-{k:02}.json"), SearchPart::Text(k)));
+    }
+    parts
 }
 
 /// Where an output comes from, for collision messages.
@@ -402,6 +435,10 @@ pub fn plan<'a>(
     }
     let sitemap = generated("the sitemap", Path::new(SITEMAP));
     generate(&mut plan, SITEMAP.into(), Job::Sitemap, sitemap, false, d);
+    for (at, part) in search_parts() {
+        let origin = generated("the search index", Path::new(SEARCH));
+        generate(&mut plan, at, Job::Search(part), origin, false, d);
+    }
     if has_404 {
         let origin = generated("the 404 page", Path::new("templates/404.html"));
         generate(&mut plan, NOT_FOUND.into(), Job::NotFound, origin, false, d);

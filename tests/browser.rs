@@ -619,3 +619,132 @@ fn pages_fit_a_phone_and_a_laptop() {
         problems.join("\n")
     );
 }
+
+/// The search, typed as a reader would: a query in the header box of the
+/// home page (a GET form to `/search/`), then another typed into the search
+/// page's own box. A wrapper page (written into the output, no probe of its
+/// own) drives the site in a same-origin frame and reports what it saw.
+#[test]
+fn search_box_finds_and_highlights_and_never_finds_confidential() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = build_sample(dir.path());
+    // Confidential incidents of the sample: their pages must never be found.
+    let confidential: Vec<String> =
+        walk_yaml(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/incidents"))
+            .into_iter()
+            .filter(|text| text.contains("\nconfidential: true"))
+            .map(|text| {
+                text.lines()
+                    .next()
+                    .unwrap()
+                    .trim_start_matches("id: ")
+                    .trim_matches('"')
+                    .to_string()
+            })
+            .collect();
+    assert!(
+        !confidential.is_empty(),
+        "the sample has confidential incidents"
+    );
+    let wrapper = r#"<!doctype html><meta charset="utf-8">
+<iframe id="f" src="./" style="width:1200px;height:1500px"></iframe>
+<script>
+const f = document.getElementById("f");
+const out = {};
+let step = 0;
+const results = (d) => [...d.querySelectorAll(".search-results li")].map(li => ({
+  url: li.querySelector("a").getAttribute("href"),
+  title: li.querySelector("a").textContent,
+  marks: [...li.querySelectorAll("mark")].map(m => m.textContent.toLowerCase()),
+}));
+const wait = (d, test, then) => {
+  const t = setInterval(() => { if (test()) { clearInterval(t); then(); } }, 50);
+};
+f.onload = () => {
+  const d = f.contentDocument;
+  if (step === 0) {
+    step = 1;
+    const box = d.querySelector("header form.site-search input[name=q]");
+    box.value = "mirroring";
+    box.form.submit();
+    return;
+  }
+  if (step !== 1) return;
+  step = 2;
+  wait(d, () => d.querySelector(".search-results li"), () => {
+    out.address = f.contentWindow.location.pathname + f.contentWindow.location.search;
+    out.first = results(d);
+    const box = d.getElementById("search-q");
+    box.value = "private projects namespace";
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    wait(d, () => /match/.test(d.querySelector(".search-status").textContent) && results(d).every(r => !/mirroring/i.test(r.title)), () => {
+      out.second = results(d);
+      out.errors = (f.contentWindow.__errors || ["no hook"]).join(" | ");
+      document.body.setAttribute("data-probe", JSON.stringify({ result: JSON.stringify(out) }));
+    });
+  });
+};
+</script>"#;
+    std::fs::write(out.join("search-driver.html"), wrapper).unwrap();
+    let server = serve(out.clone());
+    let url = format!("{}search-driver.html", server.base);
+    let Load { probe, console } =
+        load(&browser, &url, 1400, &["--virtual-time-budget=20000"], None);
+    let seen: serde_json::Value = serde_json::from_str(&probe["result"]).unwrap();
+    assert_eq!(seen["address"], "/project/search/?q=mirroring", "{seen}");
+    let first = seen["first"].as_array().unwrap();
+    assert!(!first.is_empty(), "{seen}");
+    assert!(
+        first[0]["title"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("mirroring"),
+        "{seen}"
+    );
+    assert!(
+        first[0]["marks"]
+            .as_array()
+            .unwrap()
+            .contains(&"mirroring".into()),
+        "{seen}"
+    );
+    let second = seen["second"].as_array().unwrap();
+    for r in first.iter().chain(second) {
+        let url = r["url"].as_str().unwrap();
+        assert!(
+            url.starts_with("/project/"),
+            "same origin, under the base path: {url}"
+        );
+        for id in &confidential {
+            assert!(
+                !url.contains(&format!("incidents/{id}/")),
+                "confidential {id} found: {seen}"
+            );
+        }
+    }
+    assert_eq!(seen["errors"], "", "{seen}");
+    assert!(console.is_empty(), "{console:?}");
+    assert!(
+        server.missing.lock().unwrap().is_empty(),
+        "{:?}",
+        server.missing.lock().unwrap()
+    );
+}
+
+/// The text of every `.yaml` file under `dir`.
+fn walk_yaml(dir: &Path) -> Vec<String> {
+    let mut texts = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            texts.extend(walk_yaml(&path));
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            texts.push(std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    texts
+}

@@ -638,6 +638,7 @@ const THEME_SCRIPTS: &[&str] = &[
     "<script src=\"/js/incidents.js\" defer></script>",
     "<script src=\"/js/theme.js\"></script>",
     "<script src=\"/js/page.js\" defer></script>",
+    "<script src=\"/js/search.js\" defer></script>",
 ];
 
 #[test]

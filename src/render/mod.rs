@@ -15,6 +15,7 @@ pub mod feed;
 pub mod format;
 pub mod incidents;
 pub mod links;
+pub mod search;
 pub mod sitemap;
 pub mod uptime;
 mod xml;
@@ -105,8 +106,19 @@ impl<'a> Renderer<'a> {
     /// Renders and writes every planned output; nothing is kept in memory
     /// longer than it takes to write it.
     pub fn run(&self, sink: &Sink) -> (Counts, Diagnostics) {
-        let entries: Vec<(&String, &urls::Entry<'_>)> = self.plan.entries.iter().collect();
-        type Done<'f> = (bool, Diagnostics, links::Found<'f>, Option<Vec<String>>);
+        // The search files need every page's words: they are written last.
+        let (entries, search_parts): (Vec<_>, Vec<_>) = self
+            .plan
+            .entries
+            .iter()
+            .partition(|(_, e)| !matches!(e.job, Job::Search(_)));
+        type Done<'f> = (
+            bool,
+            Diagnostics,
+            links::Found<'f>,
+            Option<Vec<String>>,
+            Option<search::Doc>,
+        );
         let results: Vec<Done<'_>> = entries
             .par_iter()
             .map(|(path, entry)| {
@@ -126,11 +138,14 @@ impl<'a> Renderer<'a> {
                 let mut found = links::Found::default();
                 // A page's ids, for the fragment checks after the render.
                 let mut ids = None;
+                let mut doc = None;
                 match self.render(entry.job, path, &mut found) {
                     Ok(Bytes::Owned(text)) => {
                         if is_page {
                             ids = Some(links::ids_of(&text));
                         }
+                        doc = search::meta(self, entry.job, &entry.url)
+                            .map(|meta| search::Doc::new(meta, &text));
                         diags.extend(sink.write(path, text.as_bytes()).err())
                     }
                     Ok(Bytes::Builtin(text)) => {
@@ -139,14 +154,16 @@ impl<'a> Renderer<'a> {
                     Ok(Bytes::Copy(from)) => diags.extend(sink.copy(&from, path).err()),
                     Err(d) => diags.extend(d.0),
                 }
-                (is_page, diags, found, ids)
+                (is_page, diags, found, ids, doc)
             })
             .collect();
         let mut counts = Counts::default();
         let mut diags = Diagnostics::new();
         let mut found = links::Found::default();
         let mut ids = HashMap::new();
-        for ((is_page, d, f, page_ids), (path, _)) in results.into_iter().zip(&entries) {
+        let mut docs = Vec::new();
+        for ((is_page, d, f, page_ids, doc), (path, _)) in results.into_iter().zip(&entries) {
+            docs.extend(doc);
             if is_page {
                 counts.pages += 1;
             } else {
@@ -158,6 +175,17 @@ impl<'a> Renderer<'a> {
                 ids.insert((*path).clone(), page_ids);
             }
         }
+        let parts: Vec<_> = search_parts
+            .iter()
+            .filter_map(|(path, e)| match e.job {
+                Job::Search(part) => Some((*path, part)),
+                _ => None,
+            })
+            .collect();
+        let (pages, files, d) = search::write(self, &parts, docs, sink);
+        counts.pages += pages;
+        counts.files += files;
+        diags.extend(d.0);
         diags.extend(found.warnings.0);
         diags.extend(links::check_fragments(&found.pending, &ids).0);
         counts.external = found.external;
@@ -237,6 +265,7 @@ impl<'a> Renderer<'a> {
             Job::ContentFile(rel) => {
                 return Ok(Bytes::Copy(self.root.join(content::CONTENT_DIR).join(rel)));
             }
+            Job::Search(_) => unreachable!("search files are written by `search::write`"),
         };
         Ok(Bytes::Owned(html))
     }
