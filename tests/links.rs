@@ -203,3 +203,79 @@ fn external_links_are_checked_once_and_cached() {
     assert!(path.exists());
     assert_eq!(server.requests().len(), 8);
 }
+
+/// A slow server is cut off by `--timeout` and reported (and not cached, so
+/// the next run asks again); a 429 is waited for as `Retry-After` says, then
+/// asked again; no host ever sees more than two requests at a time.
+#[test]
+fn external_links_time_out_wait_out_429_and_stay_polite() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let limited = Arc::new(AtomicUsize::new(0));
+    let (f, m, l) = (in_flight.clone(), most.clone(), limited.clone());
+    let server = FixtureServer::routed(move |_, req| {
+        let now = f.fetch_add(1, Ordering::SeqCst) + 1;
+        m.fetch_max(now, Ordering::SeqCst);
+        // Hold each request a little so that overlaps show.
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        let reply = match req.target.as_str() {
+            "/slow" => Reply::Stall {
+                for_: std::time::Duration::from_secs(4),
+            },
+            "/busy" if l.fetch_add(1, Ordering::SeqCst) == 0 => {
+                Reply::json(429, "{}").header("Retry-After", "1")
+            }
+            _ => Reply::json(200, "{}"),
+        };
+        f.fetch_sub(1, Ordering::SeqCst);
+        reply
+    });
+    let site = handbook();
+    let links: String = (0..6)
+        .map(|i| format!("[p{i}]({})\n\n", server.url(&format!("/p{i}"))))
+        .collect();
+    site.file(
+        "content/ext.md",
+        &page(
+            "Ext",
+            &format!(
+                "[slow]({})\n\n[busy]({})\n\n{links}",
+                server.url("/slow"),
+                server.url("/busy")
+            ),
+        ),
+    );
+    let out = site.check_with(&["--external", "--timeout", "1"]);
+    out.assert_success().assert_stderr_has(&[
+        "content/ext.md:4:1",
+        &server.url("/slow"),
+        "timed out",
+    ]);
+    assert!(
+        !out.stderr.contains(&format!("`{}`", server.url("/busy"))),
+        "the 429 was waited out and asked again: {}",
+        out.stderr
+    );
+    assert_eq!(limited.load(Ordering::SeqCst), 2, "/busy asked twice");
+    assert!(
+        most.load(Ordering::SeqCst) <= 2,
+        "at most two requests at a time to one host, saw {}",
+        most.load(Ordering::SeqCst)
+    );
+    // The timeout is not cached: the next run asks the slow server again.
+    let before = server
+        .requests()
+        .iter()
+        .filter(|r| r.target == "/slow")
+        .count();
+    site.check_with(&["--external", "--timeout", "1"])
+        .assert_success();
+    let after = server
+        .requests()
+        .iter()
+        .filter(|r| r.target == "/slow")
+        .count();
+    assert!(after > before, "a timed-out link is asked again");
+}
