@@ -3505,23 +3505,6 @@ struct Counters {
     titles: std::collections::HashSet<String>,
 }
 
-fn month_name(m: u32) -> &'static str {
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ][m as usize - 1]
-}
-
 fn action_url(n: u32) -> String {
     format!("https://gitlab.larkspur.example/infra/production-engineering/-/issues/{n}")
 }
@@ -3774,7 +3757,7 @@ fn materialize_pool(
     if !counters.titles.insert(title.clone()) && !title.contains(region) {
         title = format!(
             "{title} ({region}, {} {})",
-            month_name(started.month()),
+            opsbook::data::Month::of(started.and_utc()).name(),
             started.year()
         );
     }
