@@ -9,17 +9,7 @@ mod common;
 use common::{Site, all_text, count, first, select_attr, select_text};
 use scraper::Html;
 
-const SERVICES: &str = "\
-services:
-  - id: api
-    name: API
-    weight: 5
-    target: 99.95
-  - id: web
-    name: Web
-    weight: 5
-    target: 99.95
-";
+const SERVICES: &str = common::API_WEB_SERVICES;
 
 /// A resolved 30-minute outage; `extra` is appended (root cause, actions...).
 fn incident(site: &Site, id: &str, year: u32, sev: u8, services: &str, extra: &str) {

@@ -24,16 +24,7 @@ use fixture::{FixtureServer, Recorded, Reply};
 
 const PROM_TOKEN: &str = "prom-SECRET-a81c";
 
-const SERVICES: &str = "services:
-  - id: api
-    name: API
-    weight: 5
-    target: 99.95
-  - id: web
-    name: Web
-    weight: 5
-    target: 99.95
-";
+const SERVICES: &str = common::API_WEB_SERVICES;
 
 /// A site with two services and one hand-written incident.
 fn site(sources: &str) -> Site {

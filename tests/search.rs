@@ -10,17 +10,7 @@ use std::collections::BTreeMap;
 use common::{Site, page, select_attr, select_text, tree};
 use serde_json::Value;
 
-const SERVICES: &str = "\
-services:
-  - id: api
-    name: API
-    weight: 5
-    target: 99.95
-  - id: web
-    name: Web
-    weight: 5
-    target: 99.95
-";
+const SERVICES: &str = common::API_WEB_SERVICES;
 
 /// `data/incidents/YYYY/<id>.yaml` of a resolved 30-minute outage.
 fn incident(site: &Site, id: &str, title: &str, year: u32, confidential: bool, summary: &str) {

@@ -11,6 +11,19 @@ use std::process::{Command, ExitStatus};
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
 
+/// `data/services.yaml` of two services, api and web, at 99.95 %.
+pub const API_WEB_SERVICES: &str = "\
+services:
+  - id: api
+    name: API
+    weight: 5
+    target: 99.95
+  - id: web
+    name: Web
+    weight: 5
+    target: 99.95
+";
+
 /// A fixture site: a temporary directory holding `content/`, `templates/`,
 /// `opsbook.toml`, ... and, once built, `public/`.
 pub struct Site {
