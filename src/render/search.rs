@@ -452,45 +452,62 @@ struct Manifest<'a> {
     pages: Vec<PageEntry<'a>>,
 }
 
-/// The search files, by part.
+/// The search files, by part; shards as sorted terms until written.
 pub struct Index {
     pub files: HashMap<SearchPart, String>,
+    shards: Vec<Vec<(Box<str>, Vec<u32>)>>,
+}
+
+impl Index {
+    /// The bytes of one part (a shard's JSON is made here, then its terms
+    /// are dropped).
+    pub fn take(&mut self, part: &SearchPart) -> String {
+        match part {
+            SearchPart::Shard(k) => self
+                .shards
+                .get_mut(*k)
+                .map(|terms| {
+                    let json = shard_json(terms);
+                    *terms = Vec::new();
+                    json
+                })
+                .unwrap_or_default(),
+            part => self.files.remove(part).unwrap_or_default(),
+        }
+    }
 }
 
 /// Builds every search file from the docs (in any order).
 pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
     docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
-    // One map for all terms, sorted once: linear in the postings.
-    let mut postings: HashMap<&str, Vec<u32>, Fnv> = HashMap::default();
+    // One map for all terms, sorted once: linear in the postings. Each
+    // page's words are freed as soon as they are in the map, so the page
+    // lists and the postings are never both whole in memory.
+    let mut postings: HashMap<Box<str>, Vec<u32>, Fnv> = HashMap::default();
+    for (id, doc) in docs.iter_mut().enumerate() {
+        let id = id as u32;
+        let words = std::mem::take(&mut doc.words);
+        let weights = std::mem::take(&mut doc.weights);
+        for (term, w) in words.lines().zip(&weights) {
+            match postings.get_mut(term) {
+                Some(list) => list.extend([id, *w]),
+                None => {
+                    postings.insert(term.into(), vec![id, *w]);
+                }
+            }
+        }
+    }
     let mut texts: Vec<BTreeMap<u32, &str>> = vec![BTreeMap::new(); TEXT_FILES];
     for (id, doc) in docs.iter().enumerate() {
-        let id = id as u32;
-        for (term, w) in doc.words.lines().zip(&doc.weights) {
-            let list = postings.entry(term).or_default();
-            list.push(id);
-            list.push(*w);
-        }
-        texts[id as usize % TEXT_FILES].insert(id, &doc.excerpt);
+        texts[id % TEXT_FILES].insert(id as u32, &doc.excerpt);
     }
-    let mut terms: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut shards = vec![String::from("{"); SEARCH_SHARDS];
-    for (term, list) in &terms {
-        let out = &mut shards[shard_of(term)];
-        if out.len() > 1 {
-            out.push(',');
-        }
-        // Terms are [a-z0-9]: nothing to escape.
-        out.push('"');
-        out.push_str(term);
-        out.push_str("\":[");
-        for (k, n) in list.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{n}");
-        }
-        out.push(']');
+    // Terms by shard, sorted; each shard's JSON is made only when written.
+    let mut shards: Vec<Vec<(Box<str>, Vec<u32>)>> = vec![Vec::new(); SEARCH_SHARDS];
+    for (term, list) in postings {
+        shards[shard_of(&term)].push((term, list));
+    }
+    for shard in &mut shards {
+        shard.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     }
     let mut sections: Vec<&str> = docs.iter().map(|d| d.meta.section.as_str()).collect();
     sections.sort_unstable();
@@ -513,14 +530,33 @@ pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
     };
     let mut files = HashMap::new();
     files.insert(SearchPart::Manifest, json(&manifest));
-    for (k, mut shard) in shards.into_iter().enumerate() {
-        shard.push('}');
-        files.insert(SearchPart::Shard(k), shard);
-    }
     for (k, text) in texts.iter().enumerate() {
         files.insert(SearchPart::Text(k), json(text));
     }
-    Index { files }
+    Index { files, shards }
+}
+
+/// One shard's JSON: `{"term":[doc,weight,...],...}`, terms sorted.
+fn shard_json(terms: &[(Box<str>, Vec<u32>)]) -> String {
+    let mut out = String::from("{");
+    for (term, list) in terms {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        // Terms are [a-z0-9]: nothing to escape.
+        out.push('"');
+        out.push_str(term);
+        out.push_str("\":[");
+        for (k, n) in list.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{n}");
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
 }
 
 /// JSON with `<` escaped: page text (a title quoting `<script>`) stays
@@ -621,7 +657,7 @@ pub fn write(
             },
             part => {
                 files += 1;
-                index.files.remove(part).unwrap_or_default()
+                index.take(part)
             }
         };
         diags.extend(sink.write(path, bytes.as_bytes()).err());
