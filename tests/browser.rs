@@ -155,7 +155,10 @@ fn serve_with(root: PathBuf, axe: Option<PathBuf>) -> Server {
             let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
             let path = target.split('?').next().unwrap_or("").to_string();
             let mut stream = reader.into_inner();
-            let respond = |stream: &mut std::net::TcpStream, status: &str, ctype: &str, body: &[u8]| {
+            let respond = |stream: &mut std::net::TcpStream,
+                           status: &str,
+                           ctype: &str,
+                           body: &[u8]| {
                 let _ = write!(
                     stream,
                     "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -175,14 +178,20 @@ fn serve_with(root: PathBuf, axe: Option<PathBuf>) -> Server {
                      if (b && b.hasAttribute('data-axe')) {{ document.body.setAttribute('data-axe', b.getAttribute('data-axe')); clearInterval(t); }} }}, 50);</script>\
                      </body></html>"
                 );
-                respond(&mut stream, "200 OK", "text/html; charset=utf-8", html.as_bytes());
+                respond(
+                    &mut stream,
+                    "200 OK",
+                    "text/html; charset=utf-8",
+                    html.as_bytes(),
+                );
                 continue;
             }
-            if path == "/__axe.js" {
-                if let Some(js) = axe.as_deref().and_then(|p| std::fs::read(p).ok()) {
-                    respond(&mut stream, "200 OK", "text/javascript", &js);
-                    continue;
-                }
+            let axe_js = (path == "/__axe.js")
+                .then(|| axe.as_deref().and_then(|p| std::fs::read(p).ok()))
+                .flatten();
+            if let Some(js) = axe_js {
+                respond(&mut stream, "200 OK", "text/javascript", &js);
+                continue;
             }
             let file = path.strip_prefix("/project/").map(|rel| {
                 let p = root.join(rel);
@@ -928,7 +937,10 @@ fn main_pages_in_light_dark_laptop_and_phone_load_clean_and_pass_axe() {
                 );
             }
             if axe.is_some() {
-                match found.as_deref().map(serde_json::from_str::<serde_json::Value>) {
+                match found
+                    .as_deref()
+                    .map(serde_json::from_str::<serde_json::Value>)
+                {
                     Some(Ok(serde_json::Value::Array(list))) => {
                         for x in list {
                             violations.push(format!(
