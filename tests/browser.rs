@@ -397,7 +397,8 @@ fn build_sample(dir: &Path) -> PathBuf {
     out
 }
 
-/// `target/browser-artifacts/`, emptied of an earlier run's screenshots.
+/// `target/browser-artifacts/`, emptied of an earlier run's screenshots
+/// (once per run).
 fn artifacts() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -408,7 +409,12 @@ fn artifacts() -> PathBuf {
         })
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
     let dir = target.join("browser-artifacts");
-    let _ = std::fs::remove_dir_all(&dir);
+    // Once per run: the tests run in parallel, and emptying it in each
+    // would delete the screenshots another test has just taken.
+    static EMPTIED: std::sync::Once = std::sync::Once::new();
+    EMPTIED.call_once(|| {
+        let _ = std::fs::remove_dir_all(&dir);
+    });
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
