@@ -1,5 +1,5 @@
-// Progressive page helpers: the light/dark switch and copy buttons on code
-// blocks. Both are added here, so without JavaScript no dead control shows.
+// Progressive page helpers: the light/dark switch, copy buttons on code
+// blocks, and keyboard access to boxes that scroll sideways. Both are added here, so without JavaScript no dead control shows.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -60,6 +60,22 @@
     });
   }
 
+  // A box that scrolls sideways (wide table, long code line) must be
+  // reachable by keyboard to scroll it (WCAG 2.1.1; axe's
+  // scrollable-region-focusable): only those that overflow join the tab order.
+  function scrollersFocusable() {
+    var boxes = document.querySelectorAll(".table-wrap, pre");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
   themeSwitch();
   copyButtons();
+  scrollersFocusable();
+  window.addEventListener("resize", scrollersFocusable);
 })();
