@@ -148,109 +148,114 @@ fn serve_with(root: PathBuf, axe: Option<PathBuf>) -> Server {
     let log = Arc::clone(&missing);
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            // Drain the headers.
-            let mut h = String::new();
-            while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
-                h.clear();
-            }
-            let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let path = target.split('?').next().unwrap_or("").to_string();
-            let mut stream = reader.into_inner();
-            let respond = |stream: &mut std::net::TcpStream,
-                           status: &str,
-                           ctype: &str,
-                           body: &[u8]| {
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(body);
-            };
-            if let Some(page) = target.strip_prefix("/phone") {
-                // Headless windows are at least 500 px wide: a phone is a
-                // PHONE px frame (the query string kept), whose probe and
-                // axe results the wrapper copies out.
-                let html = format!(
-                    "<!doctype html><html><body style=\"margin:0\"><iframe src=\"{page}\" \
-                     style=\"border:0;width:{PHONE}px;height:2400px\" onload=\"document.body.setAttribute(\
-                     'data-probe', this.contentDocument.body.getAttribute('data-probe'))\"></iframe>\
-                     <script>const t = setInterval(() => {{ const b = document.querySelector('iframe').contentDocument.body; \
-                     if (b && b.hasAttribute('data-axe')) {{ document.body.setAttribute('data-axe', b.getAttribute('data-axe')); clearInterval(t); }} }}, 50);</script>\
-                     </body></html>"
-                );
-                respond(
-                    &mut stream,
-                    "200 OK",
-                    "text/html; charset=utf-8",
-                    html.as_bytes(),
-                );
-                continue;
-            }
-            let axe_js = (path == "/__axe.js")
-                .then(|| axe.as_deref().and_then(|p| std::fs::read(p).ok()))
-                .flatten();
-            if let Some(js) = axe_js {
-                respond(&mut stream, "200 OK", "text/javascript", &js);
-                continue;
-            }
-            let file = path.strip_prefix("/project/").map(|rel| {
-                let p = root.join(rel);
-                if rel.is_empty() || rel.ends_with('/') {
-                    p.join("index.html")
-                } else {
-                    p
+            // One thread a connection: Chromium opens several at once, and
+            // a speculative one that sends nothing must not hold up the rest.
+            let (root, axe, log) = (root.clone(), axe.clone(), Arc::clone(&log));
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
                 }
-            });
-            let found = file
-                .as_deref()
-                .and_then(|f| std::fs::read(f).ok().map(|b| (f.to_path_buf(), b)));
-            let (status, found) = match found {
-                Some(found) => ("200 OK", Some(found)),
-                None => {
-                    if !path.ends_with("favicon.ico") {
-                        log.lock().unwrap().push(path.clone());
-                    }
-                    let not_found = root.join("404.html");
-                    let page = file
-                        .is_some()
-                        .then(|| std::fs::read(&not_found).ok().map(|b| (not_found, b)))
-                        .flatten();
-                    ("404 Not Found", page)
+                // Drain the headers.
+                let mut h = String::new();
+                while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+                    h.clear();
                 }
-            };
-            let Some((f, mut b)) = found else {
-                respond(&mut stream, status, "text/plain", b"not found");
-                continue;
-            };
-            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-            let ctype = match ext {
-                "html" => "text/html; charset=utf-8",
-                "css" => "text/css",
-                "svg" => "image/svg+xml",
-                "xml" => "application/xml",
-                "js" => "text/javascript",
-                "json" => "application/json",
-                _ => "application/octet-stream",
-            };
-            if ext == "html" {
-                let html = String::from_utf8(b).unwrap();
-                let tail = if axe.is_some() {
-                    format!("{PROBE}<script src=\"/__axe.js\"></script>{AXE_RUNNER}</body>")
-                } else {
-                    format!("{PROBE}</body>")
+                let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let path = target.split('?').next().unwrap_or("").to_string();
+                let mut stream = reader.into_inner();
+                let respond = |stream: &mut std::net::TcpStream,
+                               status: &str,
+                               ctype: &str,
+                               body: &[u8]| {
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(body);
                 };
-                b = html
-                    .replacen("<head>", &format!("<head>{HOOK}"), 1)
-                    .replacen("</body>", &tail, 1)
-                    .into_bytes();
-            }
-            respond(&mut stream, status, ctype, &b);
+                if let Some(page) = target.strip_prefix("/phone") {
+                    // Headless windows are at least 500 px wide: a phone is a
+                    // PHONE px frame (the query string kept), whose probe and
+                    // axe results the wrapper copies out.
+                    let html = format!(
+                        "<!doctype html><html><body style=\"margin:0\"><iframe src=\"{page}\" \
+                         style=\"border:0;width:{PHONE}px;height:2400px\" onload=\"document.body.setAttribute(\
+                         'data-probe', this.contentDocument.body.getAttribute('data-probe'))\"></iframe>\
+                         <script>const t = setInterval(() => {{ const b = document.querySelector('iframe').contentDocument.body; \
+                         if (b && b.hasAttribute('data-axe')) {{ document.body.setAttribute('data-axe', b.getAttribute('data-axe')); clearInterval(t); }} }}, 50);</script>\
+                         </body></html>"
+                    );
+                    respond(
+                        &mut stream,
+                        "200 OK",
+                        "text/html; charset=utf-8",
+                        html.as_bytes(),
+                    );
+                    return;
+                }
+                let axe_js = (path == "/__axe.js")
+                    .then(|| axe.as_deref().and_then(|p| std::fs::read(p).ok()))
+                    .flatten();
+                if let Some(js) = axe_js {
+                    respond(&mut stream, "200 OK", "text/javascript", &js);
+                    return;
+                }
+                let file = path.strip_prefix("/project/").map(|rel| {
+                    let p = root.join(rel);
+                    if rel.is_empty() || rel.ends_with('/') {
+                        p.join("index.html")
+                    } else {
+                        p
+                    }
+                });
+                let found = file
+                    .as_deref()
+                    .and_then(|f| std::fs::read(f).ok().map(|b| (f.to_path_buf(), b)));
+                let (status, found) = match found {
+                    Some(found) => ("200 OK", Some(found)),
+                    None => {
+                        if !path.ends_with("favicon.ico") {
+                            log.lock().unwrap().push(path.clone());
+                        }
+                        let not_found = root.join("404.html");
+                        let page = file
+                            .is_some()
+                            .then(|| std::fs::read(&not_found).ok().map(|b| (not_found, b)))
+                            .flatten();
+                        ("404 Not Found", page)
+                    }
+                };
+                let Some((f, mut b)) = found else {
+                    respond(&mut stream, status, "text/plain", b"not found");
+                    return;
+                };
+                let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+                let ctype = match ext {
+                    "html" => "text/html; charset=utf-8",
+                    "css" => "text/css",
+                    "svg" => "image/svg+xml",
+                    "xml" => "application/xml",
+                    "js" => "text/javascript",
+                    "json" => "application/json",
+                    _ => "application/octet-stream",
+                };
+                if ext == "html" {
+                    let html = String::from_utf8(b).unwrap();
+                    let tail = if axe.is_some() {
+                        format!("{PROBE}<script src=\"/__axe.js\"></script>{AXE_RUNNER}</body>")
+                    } else {
+                        format!("{PROBE}</body>")
+                    };
+                    b = html
+                        .replacen("<head>", &format!("<head>{HOOK}"), 1)
+                        .replacen("</body>", &tail, 1)
+                        .into_bytes();
+                }
+                respond(&mut stream, status, ctype, &b);
+            });
         }
     });
     Server {
@@ -368,6 +373,13 @@ fn probe(browser: &Path, url: &str, extra: &[&str]) -> BTreeMap<String, String> 
 }
 
 /// Chromium, or `None` outside CI when it is not installed (CI must have it).
+/// One browser test at a time: each starts several headless Chromiums, and
+/// on a 2-core CI machine five of them at once starve the page loads.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: Mutex<()> = Mutex::new(());
+    ONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn browser_or_skip() -> Option<PathBuf> {
     let found = chromium();
     if found.is_none() {
@@ -421,6 +433,7 @@ fn artifacts() -> PathBuf {
 
 #[test]
 fn sample_site_renders_styled_in_a_real_browser() {
+    let _one = one_at_a_time();
     let Some(browser) = browser_or_skip() else {
         return;
     };
@@ -508,6 +521,7 @@ fn sample_site_renders_styled_in_a_real_browser() {
 /// a phone.
 #[test]
 fn availability_pages_render_in_light_dark_and_on_a_phone() {
+    let _one = one_at_a_time();
     let Some(browser) = browser_or_skip() else {
         return;
     };
@@ -628,6 +642,7 @@ fn availability_pages_render_in_light_dark_and_on_a_phone() {
 /// and the header a light/dark switch that is remembered.
 #[test]
 fn pages_fit_a_phone_and_a_laptop() {
+    let _one = one_at_a_time();
     let Some(browser) = browser_or_skip() else {
         return;
     };
@@ -713,6 +728,7 @@ fn pages_fit_a_phone_and_a_laptop() {
 /// own) drives the site in a same-origin frame and reports what it saw.
 #[test]
 fn search_box_finds_and_highlights_and_never_finds_confidential() {
+    let _one = one_at_a_time();
     let Some(browser) = browser_or_skip() else {
         return;
     };
@@ -868,6 +884,7 @@ fn axe_or_skip() -> Option<PathBuf> {
 /// serious or critical violation.
 #[test]
 fn main_pages_in_light_dark_laptop_and_phone_load_clean_and_pass_axe() {
+    let _one = one_at_a_time();
     let Some(browser) = browser_or_skip() else {
         return;
     };
