@@ -119,6 +119,15 @@ impl<'a> Renderer<'a> {
             Option<Vec<String>>,
             Option<search::Doc>,
         );
+        // Search ids by URL before rendering: pages post their terms as
+        // they render instead of keeping them.
+        let postings = search::Postings::new(
+            entries
+                .iter()
+                .filter(|(_, e)| search::meta(self, e.job, &e.url).is_some())
+                .map(|(_, e)| e.url.clone())
+                .collect(),
+        );
         let results: Vec<Done<'_>> = entries
             .par_iter()
             .map(|(path, entry)| {
@@ -144,8 +153,11 @@ impl<'a> Renderer<'a> {
                         if is_page {
                             ids = Some(links::ids_of(&text));
                         }
-                        doc = search::meta(self, entry.job, &entry.url)
-                            .map(|meta| search::Doc::new(meta, &text));
+                        doc = search::meta(self, entry.job, &entry.url).map(|meta| {
+                            let mut doc = search::Doc::new(meta, &text);
+                            postings.add(&mut doc);
+                            doc
+                        });
                         diags.extend(sink.write(path, text.as_bytes()).err())
                     }
                     Ok(Bytes::Builtin(text)) => {
@@ -182,7 +194,7 @@ impl<'a> Renderer<'a> {
                 _ => None,
             })
             .collect();
-        let (pages, files, d) = search::write(self, &parts, docs, sink);
+        let (pages, files, d) = search::write(self, &parts, docs, postings, sink);
         counts.pages += pages;
         counts.files += files;
         diags.extend(d.0);

@@ -66,6 +66,56 @@ pub struct Doc {
     pub excerpt: String,
 }
 
+/// The postings of every page, filled while pages render: each page gets
+/// its id (its rank by URL) before rendering and adds its terms to the
+/// shard maps at once, so no page keeps its words until the end.
+pub struct Postings {
+    ids: HashMap<String, u32>,
+    shards: Vec<std::sync::Mutex<TermLists>>,
+}
+
+/// Term → `[doc, weight, doc, weight, ...]`.
+type TermLists = HashMap<Box<str>, Vec<u32>, Fnv>;
+
+impl Postings {
+    /// Ids for the pages at `urls` (each searched page's URL), by URL.
+    pub fn new(mut urls: Vec<String>) -> Postings {
+        urls.sort_unstable();
+        urls.dedup();
+        Postings {
+            ids: urls.into_iter().zip(0u32..).collect(),
+            shards: (0..SEARCH_SHARDS).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// Moves a page's terms into the shards (the doc keeps its metadata).
+    pub fn add(&self, doc: &mut Doc) {
+        let Some(&id) = self.ids.get(&doc.meta.url) else {
+            return;
+        };
+        let words = std::mem::take(&mut doc.words);
+        let weights = std::mem::take(&mut doc.weights);
+        let mut by_shard: Vec<Vec<(&str, u32)>> = vec![Vec::new(); SEARCH_SHARDS];
+        for (term, w) in words.lines().zip(weights) {
+            by_shard[shard_of(term)].push((term, w));
+        }
+        for (k, terms) in by_shard.into_iter().enumerate() {
+            if terms.is_empty() {
+                continue;
+            }
+            let mut shard = self.shards[k].lock().unwrap_or_else(|e| e.into_inner());
+            for (term, w) in terms {
+                match shard.get_mut(term) {
+                    Some(list) => list.extend([id, w]),
+                    None => {
+                        shard.insert(term.into(), vec![id, w]);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The search facts of a job, or `None` when it is not searched.
 pub fn meta(r: &Renderer<'_>, job: Job<'_>, url: &str) -> Option<Meta> {
     let plain = |section: &str| Meta {
@@ -478,23 +528,48 @@ impl Index {
 }
 
 /// Builds every search file from the docs (in any order).
-pub fn build(mut docs: Vec<Doc>, base_path: &str) -> Index {
+pub fn build(docs: Vec<Doc>, base_path: &str) -> Index {
+    let urls = docs.iter().map(|d| d.meta.url.clone()).collect();
+    build_with(docs, base_path, Postings::new(urls))
+}
+
+/// `build`, with the postings pages added while they rendered (docs whose
+/// words are still theirs are added here).
+pub fn build_with(mut docs: Vec<Doc>, base_path: &str, given: Postings) -> Index {
     docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
-    // One map for all terms, sorted once: linear in the postings. Each
-    // page's words are freed as soon as they are in the map, so the page
-    // lists and the postings are never both whole in memory.
-    let mut postings: HashMap<Box<str>, Vec<u32>, Fnv> = HashMap::default();
-    for (id, doc) in docs.iter_mut().enumerate() {
-        let id = id as u32;
-        let words = std::mem::take(&mut doc.words);
-        let weights = std::mem::take(&mut doc.weights);
-        for (term, w) in words.lines().zip(&weights) {
-            match postings.get_mut(term) {
-                Some(list) => list.extend([id, *w]),
-                None => {
-                    postings.insert(term.into(), vec![id, *w]);
-                }
-            }
+    // Ids were given by URL before rendering; a page that failed to render
+    // leaves a gap, closed here so that ids are the manifest's positions.
+    let mut remap: Vec<Option<u32>> = vec![None; given.ids.len()];
+    for (id, doc) in docs.iter().enumerate() {
+        if let Some(&given_id) = given.ids.get(&doc.meta.url) {
+            remap[given_id as usize] = Some(id as u32);
+        }
+    }
+    for doc in &mut docs {
+        if !doc.words.is_empty() {
+            given.add(doc);
+        }
+    }
+    let gapless = remap.iter().enumerate().all(|(k, r)| *r == Some(k as u32));
+    let mut postings: Vec<(Box<str>, Vec<u32>)> = Vec::new();
+    for shard in given.shards {
+        let shard = shard.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (term, list) in shard {
+            // Pages added their terms in any order: sort by id, as pairs.
+            let mut pairs: Vec<(u32, u32)> = list
+                .chunks_exact(2)
+                .filter_map(|p| {
+                    let id = if gapless {
+                        Some(p[0])
+                    } else {
+                        remap[p[0] as usize]
+                    };
+                    id.map(|id| (id, p[1]))
+                })
+                .collect();
+            pairs.sort_unstable();
+            let flat = pairs.into_iter().flat_map(|(id, w)| [id, w]).collect();
+            postings.push((term, flat));
         }
     }
     let mut texts: Vec<BTreeMap<u32, &str>> = vec![BTreeMap::new(); TEXT_FILES];
@@ -637,11 +712,12 @@ pub fn write(
     r: &Renderer<'_>,
     parts: &[(&String, SearchPart)],
     docs: Vec<Doc>,
+    postings: Postings,
     sink: &Sink,
 ) -> (usize, usize, Diagnostics) {
     let mut diags = Diagnostics::new();
     let page = page(r, &docs);
-    let mut index = build(docs, r.config.base_path());
+    let mut index = build_with(docs, r.config.base_path(), postings);
     let (mut pages, mut files) = (0, 0);
     for (path, part) in parts {
         let bytes = match part {
@@ -724,5 +800,41 @@ mod tests {
         let text = "word ".repeat(100);
         let e = cut(&text, 30);
         assert!(e.ends_with('…') && e.len() < 40, "{e}");
+    }
+
+    #[test]
+    fn pages_posted_while_rendering_index_as_if_built_at_the_end() {
+        let doc = |url: &str, word: &str| {
+            let meta = Meta {
+                url: url.into(),
+                section: "S".into(),
+                severity: None,
+                services: vec![],
+                year: None,
+            };
+            Doc::new(
+                meta,
+                &format!("<title>{word} | x</title><main><p>{word} shared</p></main>"),
+            )
+        };
+        let all = || vec![doc("c/", "gamma"), doc("a/", "alpha"), doc("b/", "beta")];
+        let at_end = build(all(), "/");
+        // Posted in another order, with one more page planned that never
+        // rendered (`0/`, which would have taken id 0).
+        let given = Postings::new(["0/", "a/", "b/", "c/"].map(String::from).to_vec());
+        let mut docs = all();
+        for d in docs.iter_mut().rev() {
+            given.add(d);
+        }
+        let posted = build_with(docs, "/", given);
+        let json = |i: &mut Index| {
+            (0..SEARCH_SHARDS)
+                .map(|k| i.take(&SearchPart::Shard(k)))
+                .collect::<Vec<_>>()
+        };
+        let (mut a, mut b) = (at_end, posted);
+        assert_eq!(json(&mut a), json(&mut b));
+        let shared = json(&mut build(all(), "/"))[shard_of("shared")].clone();
+        assert!(shared.contains("\"shared\":[0,1,1,1,2,1]"), "{shared}");
     }
 }
