@@ -413,22 +413,8 @@ fn cut(v: f64) -> String {
 }
 
 fn month_label(month: &str) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let (y, m) = month.split_once('-').unwrap();
-    format!("{y} {}", NAMES[m.parse::<usize>().unwrap() - 1])
+    let m = opsbook::data::Month::parse(month).unwrap();
+    format!("{} {}", m.year(), m.name())
 }
 
 /// The cells (`th` and `td`) of every body row of the first table matching

@@ -565,3 +565,18 @@ fn all_three_sources_give_a_site_that_builds_and_a_re_pull_changes_nothing() {
     assert_eq!(tree(site.root()), before, "a re-pull changes no byte");
     assert_no_secret(&site, &again);
 }
+
+#[test]
+fn a_mapping_to_an_unknown_service_is_reported_at_its_own_line() {
+    let site = site(
+        "[pagerduty]\nurl = \"http://127.0.0.1:9\"\n[pagerduty.services]\n\"Web Frontend\" = \"www\"\n\"Public API\" = \"www\"\n",
+    );
+    let out = pull(&site, &["--only", "pagerduty"]);
+    out.assert_failure().assert_stderr_has(&[
+        "maps \"Public API\" to \"www\"",
+        "opsbook.toml:7:16",
+        "maps \"Web Frontend\" to \"www\"",
+        "opsbook.toml:6:18",
+        "use one of: api, web",
+    ]);
+}

@@ -291,8 +291,20 @@ fn check_mappings(
             if known {
                 continue;
             }
+            // The mapping's own line: its name and its value on one line.
             let needle = format!("\"{id}\"");
-            let at = match text.find(&needle) {
+            let mut offset = 0;
+            let mut found = None;
+            for line in text.split_inclusive('\n') {
+                if line.contains(name.as_str()) {
+                    if let Some(col) = line.find(&needle) {
+                        found = Some(offset + col);
+                        break;
+                    }
+                }
+                offset += line.len();
+            }
+            let at = match found {
                 Some(offset) => Location::at_offset(file, &text, offset),
                 None => Location::file(file),
             };
