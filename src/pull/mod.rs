@@ -296,11 +296,9 @@ fn check_mappings(
             let mut offset = 0;
             let mut found = None;
             for line in text.split_inclusive('\n') {
-                if line.contains(name.as_str()) {
-                    if let Some(col) = line.find(&needle) {
-                        found = Some(offset + col);
-                        break;
-                    }
+                if let Some(col) = line.find(&needle).filter(|_| line.contains(name.as_str())) {
+                    found = Some(offset + col);
+                    break;
                 }
                 offset += line.len();
             }
