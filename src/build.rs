@@ -17,6 +17,7 @@ use crate::publish::{self, PublicSite};
 use crate::render::{self, Renderer};
 use crate::settings::{BuildOptions, Settings};
 use crate::templates::{self, Templates};
+use crate::timings::Timings;
 use crate::urls;
 
 #[derive(Debug)]
@@ -47,18 +48,21 @@ pub fn build_in_memory(
 
 fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnostics> {
     let started = Instant::now();
+    let mut time = Timings::start();
     let (settings, mut diags) = Settings::new(opts)?;
     let root = &settings.root;
     let config = &settings.config;
 
     let (content, postmortems, content_diags) = content::load(root, &config.title, settings.drafts);
     diags.extend(content_diags.0);
+    time.mark("content");
     // A snapshot with errors is left out of the dataset; with any data
     // error the build fails, but everything else is still checked.
     let loaded = data::load(root);
     let data_ok = !loaded.diagnostics.has_errors();
     diags.extend(loaded.diagnostics.0);
     let data = loaded.dataset;
+    time.mark("data");
     let statics = templates::static_files(root, &config.theme).unwrap_or_else(|e| {
         diags.extend(e.0);
         Default::default()
@@ -72,6 +76,7 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
         }
     };
 
+    time.mark("templates");
     let as_of = settings.as_of.resolve(&data);
     let analysis = analyse::record::run(&data, config, as_of);
     // With broken snapshots a narrative's incident may be missing from the
@@ -91,9 +96,11 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
         &mut diags,
     );
     diags.extend(publish::blameless::check(root, &public, &config.blameless).0);
+    time.mark("analyse + publish");
 
     let (plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
     diags.extend(plan_diags.0);
+    time.mark("plan");
 
     let base_path = config.base_path().to_string();
     templates.set_global("config", &render::context::config(config));
@@ -114,7 +121,8 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
         None => Sink::discard(),
     };
     let renderer = Renderer::new(&public, &plan, config, &templates, root);
-    let (counts, render_diags) = renderer.run(&sink);
+    time.mark("sink");
+    let (counts, render_diags) = renderer.run(&sink, &mut time);
     diags.extend(render_diags.0);
 
     diags.sort();
@@ -123,6 +131,7 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
         return Err(diags);
     }
     let published = sink.commit().map_err(Diagnostics::from)?;
+    time.mark("commit");
     let report = Report {
         pages: counts.pages,
         files: counts.files,

@@ -28,4 +28,5 @@ pub mod scaffold;
 pub mod serve;
 pub mod settings;
 pub mod templates;
+pub mod timings;
 pub mod urls;

@@ -105,7 +105,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders and writes every planned output; nothing is kept in memory
     /// longer than it takes to write it.
-    pub fn run(&self, sink: &Sink) -> (Counts, Diagnostics) {
+    pub fn run(&self, sink: &Sink, time: &mut crate::timings::Timings) -> (Counts, Diagnostics) {
         // The search files need every page's words: they are written last.
         let (entries, search_parts): (Vec<_>, Vec<_>) = self
             .plan
@@ -169,6 +169,7 @@ impl<'a> Renderer<'a> {
                 (is_page, diags, found, ids, doc)
             })
             .collect();
+        time.mark("render");
         let mut counts = Counts::default();
         let mut diags = Diagnostics::new();
         let mut found = links::Found::default();
@@ -194,12 +195,15 @@ impl<'a> Renderer<'a> {
                 _ => None,
             })
             .collect();
+        time.mark("collect");
         let (pages, files, d) = search::write(self, &parts, docs, postings, sink);
+        time.mark("search");
         counts.pages += pages;
         counts.files += files;
         diags.extend(d.0);
         diags.extend(found.warnings.0);
         diags.extend(links::check_fragments(&found.pending, &ids).0);
+        time.mark("fragments");
         counts.external = found.external;
         diags.extend(self.missing.warning());
         (counts, diags)

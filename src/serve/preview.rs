@@ -110,7 +110,8 @@ pub fn render_changed(
     let sink = Sink::memory();
     // Link warnings are meaningless against a one-entry plan; the full
     // rebuild reports them.
-    let (_, render_diags) = Renderer::new(&public, &one, config, &templates, root).run(&sink);
+    let (_, render_diags) = Renderer::new(&public, &one, config, &templates, root)
+        .run(&sink, &mut crate::timings::Timings::start());
     if render_diags.has_errors() {
         return None;
     }
