@@ -166,9 +166,41 @@ pub struct Entry<'a> {
 #[derive(Default)]
 pub struct Plan<'a> {
     pub entries: BTreeMap<String, Entry<'a>>,
+    /// The paths of `entries`, hashed: every link of every page is looked
+    /// up (half a million at 5,000 pages), a B-tree walk of string
+    /// comparisons each. Built on first use: `entries` must not change after.
+    index: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 impl<'a> Plan<'a> {
+    pub fn new(entries: BTreeMap<String, Entry<'a>>) -> Plan<'a> {
+        Plan {
+            entries,
+            index: Default::default(),
+        }
+    }
+
+    /// Whether `path` (inside the output) is planned.
+    pub fn has(&self, path: &str) -> bool {
+        self.index
+            .get_or_init(|| self.entries.keys().cloned().collect())
+            .contains(path)
+    }
+
+    /// The planned file a site-relative location `key` (decoded, without
+    /// leading `/`) lands on: itself, or its `index.html`.
+    pub fn file_of(&self, key: &str) -> Option<String> {
+        if key.is_empty() || key.ends_with('/') {
+            let file = format!("{key}index.html");
+            return self.has(&file).then_some(file);
+        }
+        if self.has(key) {
+            return Some(key.to_string());
+        }
+        let file = format!("{key}/index.html");
+        self.has(&file).then_some(file)
+    }
+
     /// Claims the file behind `path` (a UTF-8 location such as `a/b/`);
     /// `url` is the same location percent-encoded, for links.
     fn claim(
@@ -200,13 +232,7 @@ impl<'a> Plan<'a> {
     /// `a/index.html`, with or without fragment) finds an output.
     pub fn resolves(&self, target: &str) -> bool {
         let path = decode_path(target.split(['#', '?']).next().unwrap_or(""));
-        let key = path.trim_start_matches('/');
-        if key.is_empty() {
-            return self.entries.contains_key("index.html");
-        }
-        self.entries.contains_key(key)
-            || self.entries.contains_key(&file_for(key))
-            || self.entries.contains_key(&format!("{key}/index.html"))
+        self.file_of(path.trim_start_matches('/')).is_some()
     }
 
     /// URLs listed in the sitemap, sorted.

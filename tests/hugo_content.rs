@@ -33,6 +33,32 @@ fn markdown_shortcode_inside_an_html_shortcode_has_its_markdown_rendered() {
     assert!(!site.output("/p/").contains("**bold**"));
 }
 
+/// The inner markdown of a nested `{{% %}}` reads as the rest of the page:
+/// smart punctuation, emoji and bare links, or none of them when the site
+/// turns them off.
+#[test]
+fn nested_markdown_follows_the_sites_markdown_switches() {
+    let body = "{{< details summary=\"Tab\" >}}\n{{% alert color=\"info\" %}}\nDone :white_check_mark: -- see https://status.example\n{{% /alert %}}\n{{< /details >}}\n";
+    let text = |config: Option<&str>| {
+        let site = Site::new();
+        site.file("content/p.md", &page("P", body));
+        if let Some(c) = config {
+            site.file("opsbook.toml", c);
+        }
+        site.build_ok();
+        let html = site.html("/p/");
+        let links = select_attr(&html, "details .alert-info a", "href");
+        (select_text(&html, "details .alert-info p").join(""), links)
+    };
+    let (on, links) = text(None);
+    assert_eq!(on, "Done ✅ – see https://status.example");
+    assert_eq!(links, ["https://status.example"]);
+    let (off, links) = text(Some(
+        "[markdown]\nsmart_punctuation = false\nemoji = false\nlinkify = false\n",
+    ));
+    assert_eq!(off, "Done :white_check_mark: -- see https://status.example");
+    assert!(links.is_empty());
+}
 #[test]
 fn named_arguments_may_have_spaces_around_the_equals_sign() {
     let site = Site::new();

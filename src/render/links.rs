@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use crate::content::{Content, Page, paths::decode_path};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::{LinkRef, Rendered};
-use crate::urls::{Plan, file_for};
+use crate::urls::Plan;
 
 /// An outside link and where it is written.
 #[derive(Debug, Clone)]
@@ -130,16 +130,7 @@ pub fn check_fragments(pending: &[Pending<'_>], ids: &HashMap<String, Vec<String
 /// `/./` and `../` are normalised away.
 pub fn output_key(plan: &Plan<'_>, target: &str) -> Option<String> {
     let path = decode_path(target.split(['#', '?']).next().unwrap_or(""));
-    let key = normalise(&path);
-    if key.is_empty() {
-        return plan
-            .entries
-            .contains_key("index.html")
-            .then(|| "index.html".into());
-    }
-    [key.clone(), file_for(&key), format!("{key}/index.html")]
-        .into_iter()
-        .find(|k| plan.entries.contains_key(k))
+    plan.file_of(&normalise(&path))
 }
 
 /// `a//b/./c/../d/` → `a/b/d/`: no leading slash, the trailing one kept.

@@ -370,6 +370,7 @@ impl<'a> Renderer<'a> {
                 missing: warn.then_some(&self.missing),
                 include: Some(&include),
                 rel: &page.rel,
+                markdown: self.config.markdown,
             },
         };
         let text = page.text()?;

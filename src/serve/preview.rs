@@ -98,7 +98,7 @@ pub fn render_changed(
     if entries.is_empty() {
         return None;
     }
-    let one = Plan { entries };
+    let one = Plan::new(entries);
 
     let base_path = config.base_path().to_string();
     templates.set_global("config", &render::context::config(config));

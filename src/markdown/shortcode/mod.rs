@@ -155,6 +155,9 @@ pub struct Options<'a> {
     pub include: Option<IncludeFn<'a>>,
     /// The page's own content-relative path: where include chains start.
     pub rel: &'a str,
+    /// The site's `[markdown]` switches, for `{{% %}}` output rendered on
+    /// its own inside HTML output.
+    pub markdown: crate::config::Markdown,
 }
 
 /// Unknown shortcode names and their uses, over a whole (parallel) build.
@@ -656,7 +659,7 @@ impl Run<'_, '_> {
                 // it later, so it is rendered now.
                 Ok(o) if tag.delim == Delim::Markdown && cx.raw => {
                     map.generated(out.len(), tag.start, true);
-                    out.push_str(&markdown_to_html(&o.text));
+                    out.push_str(&markdown_to_html(&o.text, self.expander.options.markdown));
                 }
                 Ok(o) => {
                     let base = out.len();
@@ -785,7 +788,7 @@ impl Run<'_, '_> {
         }
         map.generated(out.len(), tag.start, true);
         if cx.raw {
-            out.push_str(&markdown_to_html(&buf));
+            out.push_str(&markdown_to_html(&buf, self.expander.options.markdown));
         } else {
             out.push_str(&buf);
         }
@@ -799,11 +802,21 @@ impl Run<'_, '_> {
     }
 }
 
-/// Markdown rendered on its own, for `{{% %}}` output inside HTML output.
-fn markdown_to_html(md: &str) -> String {
+/// Markdown rendered on its own, for `{{% %}}` output inside HTML output,
+/// with the site's switches (smart punctuation, linkify, emoji) as the page
+/// around it.
+fn markdown_to_html(md: &str, settings: crate::config::Markdown) -> String {
     let mut html = String::with_capacity(md.len() * 3 / 2);
-    let parser = pulldown_cmark::Parser::new_ext(md, super::options(&super::Markdown::default()));
-    pulldown_cmark::html::push_html(&mut html, parser);
+    let events = pulldown_cmark::Parser::new_ext(md, super::options(&settings)).collect();
+    let events = super::inline::apply(
+        events,
+        super::inline::Opts {
+            linkify: settings.linkify,
+            emoji: settings.emoji,
+            smart: settings.smart_punctuation,
+        },
+    );
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
 
