@@ -169,7 +169,7 @@ pub struct Plan<'a> {
     /// The paths of `entries`, hashed: every link of every page is looked
     /// up (half a million at 5,000 pages), a B-tree walk of string
     /// comparisons each. Built on first use: `entries` must not change after.
-    index: std::sync::OnceLock<std::collections::HashSet<String>>,
+    index: std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
 }
 
 impl<'a> Plan<'a> {

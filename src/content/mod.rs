@@ -84,10 +84,12 @@ struct Reread {
 const RESIDENT_BODY: usize = 1024;
 
 fn fingerprint(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // Fixed keys: the same text always gives the same value.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    use std::hash::Hasher;
+    // Not keyed and not cryptographic, only deterministic and fast: it
+    // runs over every long page twice (read, and read again to render),
+    // and tells an edited file from the one that was read, nothing more.
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(text.as_bytes());
     h.finish()
 }
 

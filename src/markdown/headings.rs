@@ -1,7 +1,7 @@
 //! Heading ids (GitHub-style slugs, made unique in linear time) and the
 //! review sections a page splits into at its top-level `<h2>` headings.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Hugo's default heading id (`autoHeadingIDType = "github"`): trimmed,
 /// lower case, each space and `-` a `-` (so `a -- b` is `a----b`), letters,
@@ -22,10 +22,10 @@ pub fn slugify(text: &str) -> String {
 /// suffix no other heading holds).
 #[derive(Default)]
 pub struct Ids {
-    used: HashSet<String>,
+    used: FxHashSet<String>,
     /// Per id, the next suffix to try: without it the n-th repeat of a
     /// heading would try n suffixes (8k identical headings: 21 s).
-    next: HashMap<String, usize>,
+    next: FxHashMap<String, usize>,
 }
 
 impl Ids {

@@ -12,7 +12,7 @@ mod disk;
 mod guard;
 mod lock;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -26,7 +26,7 @@ pub use guard::MARKER;
 pub struct Sink {
     target: Target,
     /// Every relative path written so far, normalised.
-    claimed: Mutex<HashSet<String>>,
+    claimed: Mutex<rustc_hash::FxHashSet<String>>,
 }
 
 enum Target {
