@@ -153,11 +153,8 @@ impl<'a> Renderer<'a> {
                         if is_page {
                             ids = Some(links::ids_of(&text));
                         }
-                        doc = search::meta(self, entry.job, &entry.url).map(|meta| {
-                            let mut doc = search::Doc::new(meta, &text);
-                            postings.add(&mut doc);
-                            doc
-                        });
+                        doc = search::meta(self, entry.job, &entry.url)
+                            .map(|meta| postings.doc(meta, &text));
                         diags.extend(sink.write(path, text.as_bytes()).err())
                     }
                     Ok(Bytes::Builtin(text)) => {

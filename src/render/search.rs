@@ -3,9 +3,11 @@
 //!
 //! Built from the rendered HTML of public pages only (handbook pages,
 //! post-mortems, services, availability and trends), so nothing that the
-//! public view left out can be indexed. Each page's `<main>` is reduced to
-//! words once, while it is rendered (in parallel); the index is written
-//! after the last page. Files (fixed names, so the plan knows them):
+//! public view left out can be indexed. Each page's `<main>` is read once,
+//! while it is rendered (in parallel): one pass over its bytes finds the
+//! title, the excerpt and the terms, whose weights go straight into the
+//! reading worker's term table; the index is written after the last page,
+//! every file in parallel. Files (fixed names, so the plan knows them):
 //! - `index.json`: the manifest: pages (url, title, section, incident facets)
 //!   and the shard files;
 //! - `shard-NN.json`: term → postings (`[doc, weight, doc, weight, ...]`),
@@ -18,9 +20,11 @@
 //! Output is deterministic: docs sorted by URL, maps sorted by key.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
+use std::sync::Mutex;
 
 use chrono::Datelike;
+use memchr::memmem;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Renderer, context};
@@ -35,6 +39,8 @@ const HEADING_WEIGHT: u32 = 5;
 const BODY_WEIGHT: u32 = 1;
 /// Characters of plain text kept per page for its excerpt.
 const EXCERPT_CHARS: usize = 300;
+/// Bytes of body text read for the excerpt (enough for its characters).
+const EXCERPT_BYTES: usize = EXCERPT_CHARS * 8;
 /// Longer "words" are hashes, ids or URLs: not worth indexing.
 const MAX_TERM: usize = 32;
 
@@ -53,29 +59,23 @@ pub struct Meta {
     pub year: Option<i32>,
 }
 
-/// One indexed page.
+/// One indexed page (its terms are in the `Postings` that read it).
 #[derive(Debug)]
 pub struct Doc {
     pub meta: Meta,
     pub title: String,
-    /// Distinct terms (in no order), each followed by `\n` (one allocation
-    /// per page, not per word: a 5,000-page site has millions of them).
-    pub words: String,
-    /// The summed weight of each term of `words`, in order.
-    pub weights: Vec<u32>,
     pub excerpt: String,
 }
 
 /// The postings of every page, filled while pages render: each page gets
-/// its id (its rank by URL) before rendering and adds its terms to the
-/// shard maps at once, so no page keeps its words until the end.
+/// its id (its rank by URL) before rendering and its terms go into the
+/// table of the worker that read it, so no page keeps its words and no
+/// lock is held per term.
 pub struct Postings {
     ids: HashMap<String, u32>,
-    shards: Vec<std::sync::Mutex<TermLists>>,
+    /// Idle workers' tables; a page takes one (or makes one) to be read.
+    pool: Mutex<Vec<Worker>>,
 }
-
-/// Term → `[doc, weight, doc, weight, ...]`.
-type TermLists = HashMap<Box<str>, Vec<u32>, Fnv>;
 
 impl Postings {
     /// Ids for the pages at `urls` (each searched page's URL), by URL.
@@ -84,36 +84,401 @@ impl Postings {
         urls.dedup();
         Postings {
             ids: urls.into_iter().zip(0u32..).collect(),
-            shards: (0..SEARCH_SHARDS).map(|_| Default::default()).collect(),
+            pool: Mutex::new(Vec::new()),
         }
     }
 
-    /// Moves a page's terms into the shards (the doc keeps its metadata).
-    pub fn add(&self, doc: &mut Doc) {
-        let Some(&id) = self.ids.get(&doc.meta.url) else {
-            return;
-        };
-        let words = std::mem::take(&mut doc.words);
-        let weights = std::mem::take(&mut doc.weights);
-        let mut by_shard: Vec<Vec<(&str, u32)>> = vec![Vec::new(); SEARCH_SHARDS];
-        for (term, w) in words.lines().zip(weights) {
-            by_shard[shard_of(term)].push((term, w));
+    /// Reads a rendered page: its terms are posted (when its URL was given
+    /// an id), its title and excerpt returned.
+    pub fn doc(&self, meta: Meta, html: &str) -> Doc {
+        let pool = || self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let mut worker = pool().pop().unwrap_or_default();
+        let (title, excerpt) = worker.read(html);
+        worker.end_page(self.ids.get(&meta.url).copied());
+        pool().push(worker);
+        Doc {
+            meta,
+            title,
+            excerpt,
         }
-        for (k, terms) in by_shard.into_iter().enumerate() {
-            if terms.is_empty() {
-                continue;
+    }
+}
+
+/// One worker's terms and the scratch of the page it reads; reused from
+/// page to page, so a page costs no allocation per term.
+#[derive(Default)]
+struct Worker {
+    table: Table,
+    /// By term: `doc id << 32 | weight`, in the order pages were read.
+    lists: Vec<Vec<u64>>,
+    /// The terms of the page being read.
+    page: PageTerms,
+    /// Body text from where the excerpt starts, and the `<h1>`'s text.
+    body: String,
+    h1: String,
+}
+
+impl Worker {
+    /// Adds a term of the page being read.
+    fn post(&mut self, term: &Word, weight: u32) {
+        self.page.add(term.key(), weight);
+    }
+
+    /// Moves the page's summed weights into the lists (or drops them when
+    /// the page has no id).
+    fn end_page(&mut self, id: Option<u32>) {
+        if let Some(id) = id {
+            for term in &self.page.terms {
+                let t = self.table.id(&term.key);
+                if t == self.lists.len() {
+                    self.lists.push(Vec::new());
+                }
+                self.lists[t].push(u64::from(id) << 32 | u64::from(term.weight));
             }
-            let mut shard = self.shards[k].lock().unwrap_or_else(|e| e.into_inner());
-            for (term, w) in terms {
-                match shard.get_mut(term) {
-                    Some(list) => list.extend([id, w]),
-                    None => {
-                        shard.insert(term.into(), vec![id, w]);
+        }
+        self.page.clear();
+    }
+
+    /// One pass over a rendered page: posts the terms of its title
+    /// (`<h1>`, else `<title>` without the site's name), of headings
+    /// `h2`–`h6` and of the rest of `<main>`, leaving out navigation
+    /// (breadcrumbs, contents), scripts, styles, SVG and forms. Returns the
+    /// title and the excerpt.
+    fn read(&mut self, html: &str) -> (String, String) {
+        let mut title = String::new();
+        if let Some(start) = memmem::find(html.as_bytes(), b"<title>") {
+            let rest = &html[start + 7..];
+            let raw = &rest[..memmem::find(rest.as_bytes(), b"</title>").unwrap_or(0)];
+            let t = decode(raw);
+            title = match t.rsplit_once(" | ") {
+                Some((t, _)) => t.to_string(),
+                None => t,
+            };
+        }
+        let mut body = std::mem::take(&mut self.body);
+        let mut h1 = std::mem::take(&mut self.h1);
+        body.clear();
+        h1.clear();
+        if let Some(main) = memmem::find(html.as_bytes(), b"<main") {
+            let end = memmem::rfind(html.as_bytes(), b"</main>").unwrap_or(html.len());
+            self.main(&html[main..end.max(main)], &mut title, &mut body, &mut h1);
+        }
+        scan_terms(&title, false, |t| self.post(t, TITLE_WEIGHT));
+        // Only the excerpt needs its white space collapsed.
+        let mut end = EXCERPT_BYTES.min(body.len());
+        while !body.is_char_boundary(end) {
+            end += 1;
+        }
+        let excerpt = cut(&collapse_head(&body[..end], EXCERPT_CHARS), EXCERPT_CHARS);
+        self.body = body;
+        self.h1 = h1;
+        (title, excerpt)
+    }
+
+    /// `read`'s pass over `<main>`. Text after the last tag is not read.
+    fn main(&mut self, html: &str, title: &mut String, body: &mut String, h1: &mut String) {
+        let bytes = html.as_bytes();
+        let mut skip = 0usize; // depth inside skipped elements
+        let (mut heading, mut in_h1) = (false, false);
+        // Where the excerpt starts: the first paragraph after the page's
+        // header (its facts and badges read badly as an excerpt), else the
+        // first one, else the start. `body` holds the text from there.
+        let (mut first_p, mut header_closed, mut after_header) = (false, false, false);
+        let mut i = 0;
+        let mut run_start = 0;
+        while i < bytes.len() {
+            let Some(lt) = memchr::memchr(b'<', &bytes[i..]) else {
+                break;
+            };
+            i += lt;
+            let run = &html[run_start..i];
+            if in_h1 {
+                h1.push_str(run);
+            } else if skip == 0 && !run.is_empty() {
+                if heading {
+                    scan_terms(run, true, |t| self.post(t, HEADING_WEIGHT));
+                } else {
+                    scan_terms(run, true, |t| self.post(t, BODY_WEIGHT));
+                    if body.len() < EXCERPT_BYTES && !run.trim().is_empty() {
+                        decode_into(run, body);
+                        body.push(' ');
                     }
                 }
             }
+            let j = tag_end(bytes, i + 1);
+            let tag = &html[i + 1..j.min(html.len())];
+            let closing = tag.starts_with('/');
+            match tag_name(tag) {
+                b"h1" if !closing && !in_h1 => {
+                    in_h1 = true;
+                    h1.clear();
+                }
+                b"h1" if closing => {
+                    *title = collapse(&decode(h1));
+                    in_h1 = false;
+                    h1.clear();
+                }
+                b"header" if closing && !header_closed => header_closed = true,
+                b"p" if !closing && skip == 0 => {
+                    if header_closed && !after_header {
+                        after_header = true;
+                        body.clear();
+                    } else if !first_p && !after_header {
+                        body.clear();
+                    }
+                    first_p = true;
+                }
+                b"nav" | b"script" | b"style" | b"svg" | b"form" | b"aside" | b"template"
+                | b"noscript" => {
+                    if closing {
+                        skip = skip.saturating_sub(1);
+                    } else if !tag.ends_with('/') {
+                        skip += 1;
+                    }
+                }
+                b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => heading = !closing,
+                _ => {}
+            }
+            i = j + 1;
+            run_start = i.min(bytes.len());
         }
     }
+}
+
+/// Where the tag opened before `from` ends (its `>`, or the end), minding
+/// quoted attribute values.
+fn tag_end(bytes: &[u8], mut from: usize) -> usize {
+    loop {
+        let Some(k) = bytes
+            .get(from..)
+            .and_then(|rest| memchr::memchr3(b'>', b'"', b'\'', rest))
+        else {
+            return bytes.len();
+        };
+        let at = from + k;
+        if bytes[at] == b'>' {
+            return at;
+        }
+        match memchr::memchr(bytes[at], &bytes[at + 1..]) {
+            Some(close) => from = at + 1 + close + 1,
+            None => return bytes.len(),
+        }
+    }
+}
+
+/// A tag's name, lower-cased (`/` before it skipped); names longer than
+/// any we look for come back empty.
+fn tag_name(tag: &str) -> &'static [u8] {
+    let name = tag.trim_start_matches('/').as_bytes();
+    let len = name
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    let mut lower = [0u8; 8];
+    if len > lower.len() {
+        return b"";
+    }
+    for (l, b) in lower.iter_mut().zip(&name[..len]) {
+        *l = b.to_ascii_lowercase();
+    }
+    const NAMES: [&[u8]; 17] = [
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"header",
+        b"p",
+        b"nav",
+        b"script",
+        b"style",
+        b"svg",
+        b"form",
+        b"aside",
+        b"template",
+        b"noscript",
+        b"",
+    ];
+    NAMES
+        .iter()
+        .find(|n| **n == &lower[..len])
+        .copied()
+        .unwrap_or(b"")
+}
+
+/// The terms seen by one worker: open addressing over their bytes (terms
+/// are short ASCII; a page repeats the same few hundred). A slot holds a
+/// term's first eight bytes, so most look-ups read nothing else.
+#[derive(Default)]
+struct Table {
+    /// A power of two, at most half full.
+    slots: Vec<Slot>,
+    /// By term: its start in `text` and in `rest`, and its length.
+    terms: Vec<(u32, u32, u32)>,
+    text: Vec<u8>,
+    /// The eight-byte words of terms longer than eight bytes, but the first.
+    rest: Vec<u64>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    first: u64,
+    /// The hash's upper bits and the term's length.
+    tag: u32,
+    /// The term's number + 1; 0 is free.
+    term: u32,
+}
+
+impl Table {
+    /// The number of a term, new ones numbered in order.
+    fn id(&mut self, term: &Key) -> usize {
+        if self.slots.is_empty() {
+            self.slots = vec![Slot::default(); 1 << 12];
+        }
+        let (key, len, h) = (&term.words, term.len as usize, term.hash);
+        let words = len.div_ceil(8);
+        let tag = (h & !0xff) | len as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> 8) as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot.term == 0 {
+                break;
+            }
+            if slot.tag == tag && slot.first == key[0] {
+                let t = slot.term as usize - 1;
+                let rest = self.terms[t].1 as usize;
+                if words <= 1 || self.rest[rest..rest + words - 1] == key[1..words] {
+                    return t;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        let t = self.terms.len();
+        self.terms
+            .push((self.text.len() as u32, self.rest.len() as u32, len as u32));
+        let bytes = key.iter().flat_map(|w| w.to_le_bytes());
+        self.text.extend(bytes.take(len));
+        self.rest.extend_from_slice(&key[1.min(words)..words]);
+        self.slots[i] = Slot {
+            first: key[0],
+            tag,
+            term: t as u32 + 1,
+        };
+        if self.terms.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        t
+    }
+
+    fn term(&self, t: usize) -> &[u8] {
+        let (start, _, len) = self.terms[t];
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|s| s.term != 0) {
+            // The tag's upper bits are the hash's: enough to place it.
+            let mut i = (slot.tag >> 8) as usize & mask;
+            while self.slots[i].term != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+}
+
+/// A term as the tables take it: its bytes as little-endian words (zero
+/// after the term), its length and hash.
+#[derive(Clone, Copy, PartialEq)]
+struct Key {
+    words: [u64; MAX_TERM / 8],
+    len: u32,
+    hash: u32,
+}
+
+/// The distinct terms of the page being read and their summed weights: a
+/// table small enough to stay in the L1 cache, so each token costs no
+/// look-up in the worker's large one (each distinct term does, once).
+#[derive(Default)]
+struct PageTerms {
+    /// Term + 1; 0 is free. A power of two, at most half full.
+    slots: Vec<u32>,
+    terms: Vec<PageTerm>,
+}
+
+struct PageTerm {
+    key: Key,
+    weight: u32,
+    slot: u32,
+}
+
+impl PageTerms {
+    fn add(&mut self, key: Key, weight: u32) {
+        if self.slots.is_empty() {
+            self.slots = vec![0; 1 << 11];
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash >> 8) as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                t => {
+                    let term = &mut self.terms[t as usize - 1];
+                    if term.key == key {
+                        term.weight += weight;
+                        return;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        self.terms.push(PageTerm {
+            key,
+            weight,
+            slot: i as u32,
+        });
+        self.slots[i] = self.terms.len() as u32;
+        if self.terms.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        self.slots = vec![0; size];
+        for (t, term) in self.terms.iter_mut().enumerate() {
+            let mut i = (term.key.hash >> 8) as usize & (size - 1);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            self.slots[i] = t as u32 + 1;
+            term.slot = i as u32;
+        }
+    }
+
+    /// Empties the table for the next page (only the slots it used).
+    fn clear(&mut self) {
+        for term in self.terms.drain(..) {
+            self.slots[term.slot as usize] = 0;
+        }
+    }
+}
+
+/// A multiplicative hash of a term's words; the low byte is left for the
+/// tag's length, so slots are found by bits 8 and up (ample below 2^24
+/// slots, and only slower past that).
+fn hash(words: &[u64]) -> u32 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = words.len() as u64;
+    for &w in words {
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    ((h ^ (h >> 29)).wrapping_mul(K) >> 32) as u32
 }
 
 /// The search facts of a job, or `None` when it is not searched.
@@ -161,46 +526,6 @@ fn handbook_section(r: &Renderer<'_>, k: usize) -> String {
     }
 }
 
-impl Doc {
-    /// Reduces a rendered page to its searchable words.
-    pub fn new(meta: Meta, html: &str) -> Doc {
-        let text = extract(html);
-        // All terms into one buffer, then sorted and merged.
-        let mut buf = String::new();
-        let mut spans: Vec<(u32, u32, u32)> = Vec::new();
-        for (part, w) in [
-            (&text.title, TITLE_WEIGHT),
-            (&text.headings, HEADING_WEIGHT),
-            (&text.body, BODY_WEIGHT),
-        ] {
-            each_term(part, |t| {
-                let start = buf.len() as u32;
-                buf.push_str(t);
-                spans.push((start, buf.len() as u32, w));
-            });
-        }
-        // Merged by a hash map, not a sort: the global map sorts once.
-        let mut merged: HashMap<&str, u32, Fnv> = HashMap::default();
-        for &(s, e, w) in &spans {
-            *merged.entry(&buf[s as usize..e as usize]).or_default() += w;
-        }
-        let mut words = String::with_capacity(buf.len() / 2);
-        let mut weights: Vec<u32> = Vec::with_capacity(merged.len());
-        for (term, w) in merged {
-            words.push_str(term);
-            words.push('\n');
-            weights.push(w);
-        }
-        Doc {
-            meta,
-            title: text.title,
-            words,
-            weights,
-            excerpt: text.excerpt,
-        }
-    }
-}
-
 fn cut(text: &str, chars: usize) -> String {
     match text.char_indices().nth(chars) {
         None => text.to_string(),
@@ -213,187 +538,45 @@ fn cut(text: &str, chars: usize) -> String {
     }
 }
 
-/// A page's text by where it stands.
-#[derive(Debug, Default, PartialEq)]
-struct Text {
-    title: String,
-    headings: String,
-    body: String,
-    excerpt: String,
-}
-
-/// Plain text of a rendered page: the title (its `<h1>`, else `<title>`
-/// without the site's name), headings `h2`–`h6` and the rest of `<main>`,
-/// leaving out navigation (breadcrumbs, contents), scripts, styles, SVG and
-/// forms.
-fn extract(html: &str) -> Text {
-    let mut text = Text::default();
-    if let Some(start) = html.find("<title>") {
-        let rest = &html[start + 7..];
-        let raw = &rest[..rest.find("</title>").unwrap_or(0)];
-        let title = decode(raw);
-        text.title = match title.rsplit_once(" | ") {
-            Some((t, _)) => t.to_string(),
-            None => title,
-        };
-    }
-    let Some(main) = html.find("<main") else {
-        return text;
-    };
-    let end = html.rfind("</main>").unwrap_or(html.len());
-    let html = &html[main..end.max(main)];
-    let bytes = html.as_bytes();
-    let mut skip = 0usize; // depth inside skipped elements
-    let mut heading = false;
-    let mut h1 = None::<String>;
-    // Where the excerpt starts: the first paragraph after the page's header
-    // (its facts and badges read badly as an excerpt), else the first one.
-    let (mut first_p, mut after_header) = (None, None);
-    let mut i = 0;
-    let mut run_start = 0;
-    let flush = |text: &mut Text, run: &str, skip: usize, heading: bool| {
-        if skip > 0 || run.trim().is_empty() {
-            return;
-        }
-        let into = if heading {
-            &mut text.headings
-        } else {
-            &mut text.body
-        };
-        into.push_str(&decode(run));
-        into.push(' ');
-    };
-    while i < bytes.len() {
-        if bytes[i] != b'<' {
-            i += 1;
-            continue;
-        }
-        if let Some(h1) = &mut h1 {
-            h1.push_str(&html[run_start..i]);
-        }
-        let skipped = skip + usize::from(h1.is_some());
-        flush(&mut text, &html[run_start..i], skipped, heading);
-        // Find the tag's end, minding quoted attribute values.
-        let mut j = i + 1;
-        let mut quote = 0u8;
-        while j < bytes.len() {
-            let b = bytes[j];
-            if quote != 0 {
-                if b == quote {
-                    quote = 0;
-                }
-            } else if b == b'"' || b == b'\'' {
-                quote = b;
-            } else if b == b'>' {
-                break;
-            }
-            j += 1;
-        }
-        let tag = &html[i + 1..j.min(html.len())];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match name.as_str() {
-            "h1" if !closing && h1.is_none() => h1 = Some(String::new()),
-            "h1" if closing => text.title = collapse(&decode(&h1.take().unwrap_or_default())),
-            "header" if closing && after_header.is_none() => after_header = Some(None),
-            "p" if !closing && skip == 0 => {
-                first_p.get_or_insert(text.body.len());
-                if after_header == Some(None) {
-                    after_header = Some(Some(text.body.len()));
-                }
-            }
-            "nav" | "script" | "style" | "svg" | "form" | "aside" | "template" | "noscript" => {
-                if closing {
-                    skip = skip.saturating_sub(1);
-                } else if !tag.ends_with('/') {
-                    skip += 1;
-                }
-            }
-            "h2" | "h3" | "h4" | "h5" | "h6" => heading = !closing,
-            _ => {}
-        }
-        i = j + 1;
-        run_start = i.min(bytes.len());
-    }
-    let start = after_header.flatten().or(first_p).unwrap_or(0);
-    // Only the excerpt needs its white space collapsed: enough bytes for it.
-    let mut end = (start + EXCERPT_CHARS * 8).min(text.body.len());
-    while !text.body.is_char_boundary(end) {
-        end += 1;
-    }
-    text.excerpt = cut(&collapse(&text.body[start..end]), EXCERPT_CHARS);
-    text
-}
-
-/// FNV-1a for the per-page term maps: short keys, no untrusted collisions
-/// worth defending against at build time, much cheaper than SipHash.
-#[derive(Default)]
-struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
-
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `collapse`, stopped once it has more than `chars` characters: what
+/// `cut(_, chars)` needs of it.
+fn collapse_head(s: &str, chars: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            n += 1;
+        }
+        out.push_str(word);
+        n += word.chars().count();
+        if n > chars {
+            break;
+        }
+    }
+    out
+}
+
 /// Decodes the entities our renderers write (and numeric ones).
 fn decode(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len());
+    decode_into(s, &mut out);
+    out
+}
+
+fn decode_into(s: &str, out: &mut String) {
     let mut rest = s;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest.bytes().take(12).position(|b| b == b';');
-        let decoded = semi.and_then(|semi| {
-            let name = &rest[1..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let n = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
-                        u32::from_str_radix(hex, 16).ok()
-                    } else {
-                        name.strip_prefix('#').and_then(|d| d.parse().ok())
-                    };
-                    n.and_then(char::from_u32)
-                }
-            };
-            c.map(|c| (c, semi))
-        });
-        match decoded {
-            Some((c, semi)) => {
+        match entity(rest) {
+            Some((c, len)) => {
                 out.push(c);
-                rest = &rest[semi + 1..];
+                rest = &rest[len..];
             }
             None => {
                 out.push('&');
@@ -402,7 +585,30 @@ fn decode(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+}
+
+/// The character of the entity `at` starts with (at its `&`) and the
+/// entity's length: named ones our renderers write, numeric ones.
+fn entity(at: &str) -> Option<(char, usize)> {
+    let semi = at.bytes().take(12).position(|b| b == b';')?;
+    let name = &at[1..semi];
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        _ => {
+            let n = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok()
+            } else {
+                name.strip_prefix('#').and_then(|d| d.parse().ok())
+            };
+            n.and_then(char::from_u32)?
+        }
+    };
+    Some((c, semi + 1))
 }
 
 /// ASCII for a lower-case letter with a diacritic (Latin-1 and Latin
@@ -436,31 +642,150 @@ fn fold(c: char) -> Option<&'static str> {
     })
 }
 
-/// Calls `f` with each term of a text: lower-cased, ASCII-folded runs of
-/// letters and digits, two to `MAX_TERM` characters long.
-pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
-    let mut end = |word: &mut String| {
-        if (2..=MAX_TERM).contains(&word.len()) {
-            f(word);
+/// A term being read: its first `MAX_TERM` bytes (zero after them) and its
+/// whole length.
+struct Word {
+    bytes: [u8; MAX_TERM],
+    len: usize,
+}
+
+/// The lower case of an ASCII letter or digit; 0 for any other byte.
+const ALNUM: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
         }
-        word.clear();
-    };
-    for c in text.chars() {
+        b += 1;
+    }
+    table
+};
+
+impl Word {
+    const fn new() -> Word {
+        Word {
+            bytes: [0; MAX_TERM],
+            len: 0,
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len.min(MAX_TERM)]
+    }
+
+    /// The term (of 2 to `MAX_TERM` bytes) as the tables take it.
+    fn key(&self) -> Key {
+        let words = std::array::from_fn(|k| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&self.bytes[8 * k..8 * k + 8]);
+            u64::from_le_bytes(w)
+        });
+        Key {
+            words,
+            len: self.len as u32,
+            hash: hash(&words[..self.len.div_ceil(8)]),
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+        }
+        self.len += 1;
+    }
+
+    /// Adds a run of ASCII letters and digits, lower-cased.
+    fn push_run(&mut self, run: &[u8]) {
+        let free = &mut self.bytes[self.len.min(MAX_TERM)..];
+        for (slot, &b) in free.iter_mut().zip(run) {
+            *slot = ALNUM[b as usize];
+        }
+        self.len += run.len();
+    }
+
+    fn end(&mut self, f: &mut impl FnMut(&Word)) {
+        if self.len == 0 {
+            return;
+        }
+        if self.len <= MAX_TERM {
+            if self.len >= 2 {
+                f(self);
+            }
+            self.bytes[..self.len].fill(0);
+        } else {
+            self.bytes = [0; MAX_TERM];
+        }
+        self.len = 0;
+    }
+
+    /// A character that is not in an ASCII run: folded into the word, or
+    /// ending it.
+    fn char(&mut self, c: char, f: &mut impl FnMut(&Word)) {
         if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
+            self.push(c.to_ascii_lowercase() as u8);
         } else if c.is_ascii() {
-            end(&mut word);
+            self.end(f);
         } else {
             for c in c.to_lowercase() {
                 match fold(c) {
-                    Some(f) => word.push_str(f),
-                    None => end(&mut word),
+                    Some(s) => s.bytes().for_each(|b| self.push(b)),
+                    None => self.end(f),
                 }
             }
         }
     }
-    end(&mut word);
+}
+
+/// Calls `f` with each term of a text: lower-cased, ASCII-folded runs of
+/// letters and digits, two to `MAX_TERM` characters long; with `entities`,
+/// of the text `decode` makes of it. Runs of ASCII letters and digits are
+/// taken whole; the rest a character at a time.
+fn scan_terms(text: &str, entities: bool, mut f: impl FnMut(&Word)) {
+    let bytes = text.as_bytes();
+    let mut word = Word::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if ALNUM[b as usize] != 0 {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && ALNUM[bytes[i] as usize] != 0 {
+                i += 1;
+            }
+            word.push_run(&bytes[start..i]);
+        } else if b.is_ascii() {
+            let decoded = if b == b'&' && entities {
+                entity(&text[i..])
+            } else {
+                None
+            };
+            match decoded {
+                Some((c, len)) => {
+                    word.char(c, &mut f);
+                    i += len;
+                }
+                None => {
+                    word.end(&mut f);
+                    i += 1;
+                }
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            word.char(c, &mut f);
+            i += c.len_utf8();
+        }
+    }
+    word.end(&mut f);
+}
+
+/// Calls `f` with each term of a text: lower-cased, ASCII-folded runs of
+/// letters and digits, two to `MAX_TERM` characters long.
+pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    // Terms are ASCII.
+    scan_terms(text, false, |t| {
+        f(std::str::from_utf8(t.bytes()).unwrap_or_default())
+    });
 }
 
 /// The terms of a text (see `each_term`).
@@ -474,8 +799,12 @@ pub fn terms(text: &str) -> Vec<String> {
 /// the same function as in `search.js`. A prefix of three letters or more
 /// is in one shard.
 pub fn shard_of(term: &str) -> usize {
+    shard_of_bytes(term.as_bytes())
+}
+
+fn shard_of_bytes(term: &[u8]) -> usize {
     let mut h: u32 = 0x811c_9dc5;
-    for &b in term.as_bytes().iter().take(3) {
+    for &b in term.iter().take(3) {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -502,136 +831,173 @@ struct Manifest<'a> {
     pages: Vec<PageEntry<'a>>,
 }
 
-/// The search files, by part; shards as sorted terms until written.
-pub struct Index {
-    pub files: HashMap<SearchPart, String>,
-    shards: Vec<Vec<(Box<str>, Vec<u32>)>>,
+/// A term and one worker's postings of it.
+type TermList<'w> = (&'w [u8], Vec<u64>);
+
+/// Every term's postings from every worker, by shard, and the doc ids'
+/// final values (ids given before rendering, less the pages that failed).
+struct Shards<'w> {
+    terms: Vec<Mutex<Vec<TermList<'w>>>>,
+    /// Given id → manifest position, unless they are all the same.
+    remap: Option<Vec<Option<u32>>>,
 }
 
-impl Index {
-    /// The bytes of one part (a shard's JSON is made here, then its terms
-    /// are dropped).
-    pub fn take(&mut self, part: &SearchPart) -> String {
-        match part {
-            SearchPart::Shard(k) => self
-                .shards
-                .get_mut(*k)
-                .map(|terms| {
-                    let json = shard_json(terms);
-                    *terms = Vec::new();
-                    json
-                })
-                .unwrap_or_default(),
-            part => self.files.remove(part).unwrap_or_default(),
-        }
-    }
-}
-
-/// Builds every search file from the docs (in any order).
-pub fn build(docs: Vec<Doc>, base_path: &str) -> Index {
-    let urls = docs.iter().map(|d| d.meta.url.clone()).collect();
-    build_with(docs, base_path, Postings::new(urls))
-}
-
-/// `build`, with the postings pages added while they rendered (docs whose
-/// words are still theirs are added here).
-pub fn build_with(mut docs: Vec<Doc>, base_path: &str, given: Postings) -> Index {
-    docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
-    // Ids were given by URL before rendering; a page that failed to render
-    // leaves a gap, closed here so that ids are the manifest's positions.
-    let mut remap: Vec<Option<u32>> = vec![None; given.ids.len()];
-    for (id, doc) in docs.iter().enumerate() {
-        if let Some(&given_id) = given.ids.get(&doc.meta.url) {
-            remap[given_id as usize] = Some(id as u32);
-        }
-    }
-    for doc in &mut docs {
-        if !doc.words.is_empty() {
-            given.add(doc);
-        }
-    }
-    let gapless = remap.iter().enumerate().all(|(k, r)| *r == Some(k as u32));
-    let mut postings: Vec<(Box<str>, Vec<u32>)> = Vec::new();
-    for shard in given.shards {
-        let shard = shard.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (term, list) in shard {
-            // Pages added their terms in any order: sort by id, as pairs.
-            let mut pairs: Vec<(u32, u32)> = list
-                .chunks_exact(2)
-                .filter_map(|p| {
-                    let id = if gapless {
-                        Some(p[0])
-                    } else {
-                        remap[p[0] as usize]
-                    };
-                    id.map(|id| (id, p[1]))
-                })
-                .collect();
-            pairs.sort_unstable();
-            let flat = pairs.into_iter().flat_map(|(id, w)| [id, w]).collect();
-            postings.push((term, flat));
-        }
-    }
-    let mut texts: Vec<BTreeMap<u32, &str>> = vec![BTreeMap::new(); TEXT_FILES];
-    for (id, doc) in docs.iter().enumerate() {
-        texts[id % TEXT_FILES].insert(id as u32, &doc.excerpt);
-    }
-    // Terms by shard, sorted; each shard's JSON is made only when written.
-    let mut shards: Vec<Vec<(Box<str>, Vec<u32>)>> = vec![Vec::new(); SEARCH_SHARDS];
-    for (term, list) in postings {
-        shards[shard_of(&term)].push((term, list));
-    }
-    for shard in &mut shards {
-        shard.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    }
-    let mut sections: Vec<&str> = docs.iter().map(|d| d.meta.section.as_str()).collect();
-    sections.sort_unstable();
-    sections.dedup();
-    let name = |kind: &str, k: usize| format!("{kind}-{k:02}.json");
-    let manifest = Manifest {
-        version: 1,
-        shard_count: SEARCH_SHARDS,
-        shards: (0..SEARCH_SHARDS).map(|k| name("shard", k)).collect(),
-        texts: (0..TEXT_FILES).map(|k| name("text", k)).collect(),
-        sections,
-        pages: docs
-            .iter()
-            .map(|d| PageEntry {
-                url: format!("{base_path}{}", d.meta.url),
-                title: &d.title,
-                meta: &d.meta,
-            })
-            .collect(),
-    };
-    let mut files = HashMap::new();
-    files.insert(SearchPart::Manifest, json(&manifest));
-    for (k, text) in texts.iter().enumerate() {
-        files.insert(SearchPart::Text(k), json(text));
-    }
-    Index { files, shards }
-}
-
-/// One shard's JSON: `{"term":[doc,weight,...],...}`, terms sorted.
-fn shard_json(terms: &[(Box<str>, Vec<u32>)]) -> String {
-    let mut out = String::from("{");
-    for (term, list) in terms {
-        if out.len() > 1 {
-            out.push(',');
-        }
-        // Terms are [a-z0-9]: nothing to escape.
-        out.push('"');
-        out.push_str(term);
-        out.push_str("\":[");
-        for (k, n) in list.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
+impl<'w> Shards<'w> {
+    /// `docs` sorted by URL.
+    fn new(workers: &'w mut [Worker], ids: &HashMap<String, u32>, docs: &[Doc]) -> Shards<'w> {
+        // Ids were given by URL before rendering; a page that failed to
+        // render leaves a gap, closed here so that ids are the manifest's
+        // positions.
+        let mut remap: Vec<Option<u32>> = vec![None; ids.len()];
+        for (id, doc) in docs.iter().enumerate() {
+            if let Some(&given) = ids.get(&doc.meta.url) {
+                remap[given as usize] = Some(id as u32);
             }
-            let _ = write!(out, "{n}");
         }
-        out.push(']');
+        let gapless = remap.iter().enumerate().all(|(k, r)| *r == Some(k as u32));
+        let mut terms: Vec<Vec<TermList<'w>>> = vec![Vec::new(); SEARCH_SHARDS];
+        for Worker { table, lists, .. } in workers {
+            let table: &'w Table = table;
+            for (t, list) in lists.iter_mut().enumerate() {
+                if !list.is_empty() {
+                    let term = table.term(t);
+                    terms[shard_of_bytes(term)].push((term, std::mem::take(list)));
+                }
+            }
+        }
+        Shards {
+            terms: terms.into_iter().map(Mutex::new).collect(),
+            remap: (!gapless).then_some(remap),
+        }
     }
-    out.push('}');
-    out
+
+    /// One shard's JSON: `{"term":[doc,weight,...],...}`, terms sorted;
+    /// its postings are dropped.
+    fn json(&self, k: usize) -> Vec<u8> {
+        let mut terms =
+            std::mem::take(&mut *self.terms[k].lock().unwrap_or_else(|e| e.into_inner()));
+        // A term read by several workers has a list from each: sorting
+        // puts them side by side.
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let postings: usize = terms.iter().map(|t| t.1.len()).sum();
+        let mut out = Vec::with_capacity(terms.len() * 12 + postings * 10 + 2);
+        out.push(b'{');
+        let mut at = 0;
+        while at < terms.len() {
+            let term = terms[at].0;
+            let mut list = std::mem::take(&mut terms[at].1);
+            at += 1;
+            while at < terms.len() && terms[at].0 == term {
+                list.append(&mut terms[at].1);
+                at += 1;
+            }
+            if let Some(remap) = &self.remap {
+                list.retain_mut(|p| match remap[(*p >> 32) as usize] {
+                    Some(id) => {
+                        *p = u64::from(id) << 32 | (*p & 0xffff_ffff);
+                        true
+                    }
+                    None => false,
+                });
+            }
+            // Pages were read in any order: by id.
+            if !list.is_sorted() {
+                list.sort_unstable();
+            }
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            // Terms are [a-z0-9]: nothing to escape.
+            out.push(b'"');
+            out.extend_from_slice(term);
+            out.extend_from_slice(b"\":[");
+            for (n, p) in list.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                push_number(&mut out, (p >> 32) as u32);
+                out.push(b',');
+                push_number(&mut out, *p as u32);
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+        out
+    }
+}
+
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Makes every search file but the page, in parallel, handing each one's
+/// bytes to `out` as soon as it is made (so at most one per thread is in
+/// memory); `docs` sorted by URL. Results by part, in order (`None` for
+/// the page).
+fn each_file<T: Send>(
+    docs: &[Doc],
+    base_path: &str,
+    postings: Postings,
+    parts: &[SearchPart],
+    out: impl Fn(usize, &[u8]) -> T + Sync,
+) -> Vec<Option<T>> {
+    let mut workers = postings
+        .pool
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    let shards = Shards::new(&mut workers, &postings.ids, docs);
+    let manifest = || {
+        let mut sections: Vec<&str> = docs.iter().map(|d| d.meta.section.as_str()).collect();
+        sections.sort_unstable();
+        sections.dedup();
+        let name = |kind: &str, k: usize| format!("{kind}-{k:02}.json");
+        json(&Manifest {
+            version: 1,
+            shard_count: SEARCH_SHARDS,
+            shards: (0..SEARCH_SHARDS).map(|k| name("shard", k)).collect(),
+            texts: (0..TEXT_FILES).map(|k| name("text", k)).collect(),
+            sections,
+            pages: docs
+                .iter()
+                .map(|d| PageEntry {
+                    url: format!("{base_path}{}", d.meta.url),
+                    title: &d.title,
+                    meta: &d.meta,
+                })
+                .collect(),
+        })
+    };
+    let text = |k: usize| {
+        let texts: BTreeMap<u32, &str> = (k..docs.len())
+            .step_by(TEXT_FILES)
+            .map(|id| (id as u32, docs[id].excerpt.as_str()))
+            .collect();
+        json(&texts)
+    };
+    parts
+        .par_iter()
+        .enumerate()
+        .map(|(n, part)| {
+            let bytes = match *part {
+                SearchPart::Page => return None,
+                SearchPart::Manifest => manifest().into_bytes(),
+                SearchPart::Shard(k) if k < SEARCH_SHARDS => shards.json(k),
+                SearchPart::Text(k) if k < TEXT_FILES => text(k).into_bytes(),
+                _ => Vec::new(),
+            };
+            Some(out(n, &bytes))
+        })
+        .collect()
 }
 
 /// JSON with `<` escaped: page text (a title quoting `<script>`) stays
@@ -711,39 +1077,81 @@ fn esc(s: &str) -> String {
 pub fn write(
     r: &Renderer<'_>,
     parts: &[(&String, SearchPart)],
-    docs: Vec<Doc>,
+    mut docs: Vec<Doc>,
     postings: Postings,
     sink: &Sink,
 ) -> (usize, usize, Diagnostics) {
+    docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
+    let kinds: Vec<SearchPart> = parts.iter().map(|p| p.1).collect();
+    // The page (one template over every doc) is made while the files are.
+    let (page, written) = rayon::join(
+        || page(r, &docs),
+        || {
+            each_file(&docs, r.config.base_path(), postings, &kinds, |n, bytes| {
+                sink.write(parts[n].0, bytes).err()
+            })
+        },
+    );
     let mut diags = Diagnostics::new();
-    let page = page(r, &docs);
-    let mut index = build_with(docs, r.config.base_path(), postings);
     let (mut pages, mut files) = (0, 0);
-    for (path, part) in parts {
-        let bytes = match part {
-            SearchPart::Page => match &page {
+    for ((path, _), written) in parts.iter().zip(written) {
+        match written {
+            Some(error) => {
+                files += 1;
+                diags.extend(error);
+            }
+            None => match &page {
                 Ok(html) => {
                     pages += 1;
-                    html.clone()
+                    diags.extend(sink.write(path, html.as_bytes()).err());
                 }
-                Err(d) => {
-                    diags.extend(d.0.clone());
-                    continue;
-                }
+                Err(d) => diags.extend(d.0.clone()),
             },
-            part => {
-                files += 1;
-                index.take(part)
-            }
-        };
-        diags.extend(sink.write(path, bytes.as_bytes()).err());
+        }
     }
     (pages, files, diags)
 }
 
 #[cfg(test)]
+#[path = "search_reference.rs"]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page read by a fresh worker: (title, excerpt, terms and weights
+    /// sorted), the shape of `reference::doc`.
+    fn read(html: &str) -> (String, String, Vec<(String, u32)>) {
+        read_with(&mut Worker::default(), html)
+    }
+
+    fn read_with(worker: &mut Worker, html: &str) -> (String, String, Vec<(String, u32)>) {
+        let (title, excerpt) = worker.read(html);
+        let mut terms: Vec<(String, u32)> = worker
+            .page
+            .terms
+            .iter()
+            .map(|t| {
+                let bytes = t.key.words.iter().flat_map(|w| w.to_le_bytes());
+                let term: Vec<u8> = bytes.take(t.key.len as usize).collect();
+                (String::from_utf8(term).unwrap(), t.weight)
+            })
+            .collect();
+        terms.sort_unstable();
+        worker.end_page(None);
+        (title, excerpt, terms)
+    }
+
+    fn meta(url: &str) -> Meta {
+        Meta {
+            url: url.into(),
+            section: "S".into(),
+            severity: None,
+            services: vec![],
+            year: None,
+        }
+    }
 
     #[test]
     fn terms_are_folded_words() {
@@ -762,27 +1170,186 @@ mod tests {
             <header>header words</header><main id=\"content\"><nav>crumbs</nav>\
             <header><h1>Disk &amp; <code>full</code></h1><p>facts</p></header><p>Body <em>text</em></p><h2 id=\"x\">Cause</h2>\
             <svg><text>axis</text></svg><p>More &#233;t&eacute;</p></main><footer>f</footer>";
-        let t = extract(html);
-        assert_eq!(t.title, "Disk & full");
-        assert_eq!(collapse(&t.headings), "Cause");
-        assert_eq!(collapse(&t.body), "facts Body text More ét&eacute;");
-        assert_eq!(t.excerpt, "Body text More ét&eacute;");
+        let (title, excerpt, terms) = read(html);
+        assert_eq!(title, "Disk & full");
+        assert_eq!(excerpt, "Body text More ét&eacute;");
+        let w = |t: &str| terms.iter().find(|x| x.0 == t).map(|x| x.1);
+        assert_eq!(w("disk"), Some(10));
+        assert_eq!(w("cause"), Some(5));
+        assert_eq!(w("facts"), Some(1));
+        assert_eq!(w("eacute"), Some(1));
+        assert_eq!(w("et"), Some(1));
+        assert_eq!((w("crumbs"), w("axis"), w("header")), (None, None, None));
+        assert_eq!((title, excerpt, terms), reference::doc(html));
     }
 
     #[test]
     fn weights_add_up() {
-        let meta = Meta {
-            url: "a/".into(),
-            section: "S".into(),
-            severity: None,
-            services: vec![],
-            year: None,
-        };
         let html = "<title>Zebra | x</title><main><h2>Zebra lion</h2><p>zebra</p></main>";
-        let d = Doc::new(meta, html);
-        let mut terms: Vec<(&str, u32)> = d.words.lines().zip(d.weights).collect();
-        terms.sort_unstable();
-        assert_eq!(terms, [("lion", 5), ("zebra", 16)]);
+        let (_, _, terms) = read(html);
+        assert_eq!(terms, [("lion".into(), 5), ("zebra".into(), 16)]);
+    }
+
+    /// Inputs where the one-pass reader could part from the old one.
+    const EDGE_CASES: &[&str] = &[
+        // Entities: named, numeric, hex, unknown, unterminated, too long,
+        // `+` signs, invalid code points, entities making letters.
+        "<main><p>a&amp;b &lt;tag&gt; &quot;q&quot; &apos;s&nbsp;x &#65;&#x42;&#X63;d</p></main>",
+        "<main><p>&unknown; & amp &; &#; &#x; &#xZZ; &#1114112; &#xD800; &#+65;bc &#x+41;</p></main>",
+        "<main><p>caf&#233; &#xC9;T&#xC9; Stra&szlig;e &#223;x &amp;amp; &&amp;</p></main>",
+        "<main><p>&averyveryverylongentityname; end&</p></main>",
+        "<main><p>split&am</p><p>p;x</p></main>",
+        // Non-ASCII: folding, two-letter folds, upper case, letters that
+        // lower-case to ASCII or to two characters, others ending a word.
+        "<main><p>Ça-va Æsir Œuvre ÞORN þorn ß İstanbul Kelvin K ǅ Ωmega 日本語 naïve coöp</p></main>",
+        "<main><p>ﬁne \u{00a0}nbsp\u{2003}em\u{200b}zw résumé—dash “quoted”</p></main>",
+        // Long terms: exactly 32, 33, folds crossing the limit.
+        "<main><p>abcdefghijklmnopqrstuvwxyzabcdef abcdefghijklmnopqrstuvwxyzabcdefg \
+         abcdefghijklmnopqrstuvwxyzabcdeæ abcdefghijklmnopqrstuvwxyzabcdæ a b 1 12</p></main>",
+        // Title: `<h1>` with markup and entities, several, a stray `</h1>`,
+        // none; `<title>` without the site's name, unterminated.
+        "<title>A | B | Site</title><main><h1>One <em>Two</em> &amp; three</h1><h1>Four</h1></main>",
+        "<title>T</title><main><p>x</p></h1><p>after</p></main>",
+        "<title>Only &lt;title&gt;</title><main><p>words here</p></main>",
+        "<title>Unterminated<main><h1>Heading<p>no close</p></main>",
+        "<main><h1>H<h1>nested</h1>tail</h1></main>",
+        // Skipped elements: nested, self-closing, upper case, in headings;
+        // tags with quoted `>`, unclosed quotes, comments, no end.
+        "<main><NAV>n<nav>m</nav>still</NAV><p>kept</p><svg/><p>after svg</p><script>x<y</script>z</main>",
+        "<main><h2>head <nav>skip</nav> ing</h2><H3 class=\"a>b\">three</h3><p title='it>s'>body</p></main>",
+        "<main><!-- it's a > comment --><p>text</p><p class=\"open>never closed</p></main>",
+        "<main><p>a</p><navigation>kept</navigation><navy>kept2</navy><template>t</template>",
+        "<main><p>no main end <b>bold</b> trailing text",
+        "no main at all <p>words</p>",
+        "<main><p>x</p></main> between <main><p>second</p></main>",
+        // Excerpt: header before the first paragraph, after it, none, a
+        // paragraph in a skipped element, long text, multi-byte at the cut.
+        "<main><header><h1>T</h1><p>facts</p></header><p>first after</p><p>second</p></main>",
+        "<main><p>before</p><header>h</header><div>div text</div><p>after header</p></main>",
+        "<main><div>no paragraphs at all</div></main>",
+        "<main><nav><p>nav p</p></nav><p>real</p></main>",
+        "<main><h1>x</h1><p>inside</p></main>",
+        "<main><p>   </p><p>\u{00a0}</p><p>x</p></main>",
+    ];
+
+    #[test]
+    fn reads_pages_as_before() {
+        let mut worker = Worker::default();
+        for html in EDGE_CASES {
+            assert_eq!(read(html), reference::doc(html), "{html}");
+            // A reused worker reads the same.
+            assert_eq!(read_with(&mut worker, html), reference::doc(html), "{html}");
+        }
+    }
+
+    #[test]
+    fn long_texts_and_excerpts_as_before() {
+        let words = "word é ".repeat(1000);
+        let distinct: String = (0..5000).map(|k| format!("w{k} ")).collect();
+        let cases = [
+            // More distinct terms than the page table first has room for.
+            format!("<main><h2>{distinct}</h2><p>{distinct}</p></main>"),
+            format!("<main><p>{words}</p></main>"),
+            format!("<main><p>{}€€€€</p></main>", "x".repeat(2398)),
+            format!("<main><p>{}</p><p>{words}</p></main>", "y".repeat(3000)),
+            format!(
+                "<main><p>{words}</p><header>h</header><p>{}</p></main>",
+                "z ".repeat(2000)
+            ),
+        ];
+        for html in &cases {
+            assert_eq!(read(html), reference::doc(html));
+        }
+    }
+
+    /// Random pages from pieces that matter to the reader, against the old
+    /// reader (a fixed seed: the same pages every run).
+    #[test]
+    fn random_pages_read_as_before() {
+        const PIECES: &[&str] = &[
+            "<p>",
+            "</p>",
+            "<h1>",
+            "</h1>",
+            "<h2 id=\"a\">",
+            "</h2>",
+            "<header>",
+            "</header>",
+            "<nav>",
+            "</nav>",
+            "<svg/>",
+            "<em>",
+            "</em>",
+            "<a href='x>y'>",
+            "</a>",
+            "<!-- ' -->",
+            "&amp;",
+            "&lt;",
+            "&#233;",
+            "&#x41;",
+            "&eacute;",
+            "&",
+            ";",
+            "word",
+            "Mot",
+            "ÉTÉ",
+            "straße",
+            "Æ",
+            "日",
+            " ",
+            "  \n",
+            "\u{00a0}",
+            "-",
+            "42",
+            "x",
+            "abcdefghijklmnop",
+            "qrstuvwxyz012345",
+            "İ",
+            "ǅ",
+            "\"",
+            "'",
+            ">",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut worker = Worker::default();
+        for _ in 0..3000 {
+            let mut html = String::from("<title>T &amp; t | S</title><main>");
+            for _ in 0..next() % 60 {
+                html.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            if next() % 4 > 0 {
+                html.push_str("</main>");
+            }
+            assert_eq!(
+                read_with(&mut worker, &html),
+                reference::doc(&html),
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn table_grows_and_keeps_every_term() {
+        let mut table = Table::default();
+        let names: Vec<String> = (0..20_000).map(|k| format!("t{k}")).collect();
+        let word = |n: &str| {
+            let mut w = Word::new();
+            n.bytes().for_each(|b| w.push(b));
+            w
+        };
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(table.id(&word(n).key()), k);
+        }
+        for (k, n) in names.iter().enumerate() {
+            assert_eq!(table.id(&word(n).key()), k);
+            assert_eq!(table.term(k), n.as_bytes());
+        }
     }
 
     #[test]
@@ -802,39 +1369,69 @@ mod tests {
         assert!(e.ends_with('…') && e.len() < 40, "{e}");
     }
 
+    /// Every search file but the page, by part.
+    fn files(mut docs: Vec<Doc>, postings: Postings) -> Vec<(SearchPart, String)> {
+        docs.sort_by(|a, b| a.meta.url.cmp(&b.meta.url));
+        let parts: Vec<SearchPart> = urls::search_parts().into_iter().map(|p| p.1).collect();
+        let made = each_file(&docs, "/", postings, &parts, |n, bytes| {
+            (parts[n], String::from_utf8(bytes.to_vec()).unwrap())
+        });
+        made.into_iter().flatten().collect()
+    }
+
+    fn page_html(word: &str) -> String {
+        format!("<title>{word} | x</title><main><p>{word} shared</p></main>")
+    }
+
     #[test]
-    fn pages_posted_while_rendering_index_as_if_built_at_the_end() {
-        let doc = |url: &str, word: &str| {
-            let meta = Meta {
-                url: url.into(),
-                section: "S".into(),
-                severity: None,
-                services: vec![],
-                year: None,
-            };
-            Doc::new(
-                meta,
-                &format!("<title>{word} | x</title><main><p>{word} shared</p></main>"),
-            )
-        };
-        let all = || vec![doc("c/", "gamma"), doc("a/", "alpha"), doc("b/", "beta")];
-        let at_end = build(all(), "/");
-        // Posted in another order, with one more page planned that never
-        // rendered (`0/`, which would have taken id 0).
+    fn index_is_the_same_whatever_order_pages_are_read_in() {
+        let urls = ["c/", "a/", "b/"];
+        let in_order = Postings::new(urls.map(String::from).to_vec());
+        let docs: Vec<Doc> = [("c/", "gamma"), ("a/", "alpha"), ("b/", "beta")]
+            .iter()
+            .map(|(u, w)| in_order.doc(meta(u), &page_html(w)))
+            .collect();
+        let expected = files(docs, in_order);
+        // Read in another order by several workers, with one more page
+        // planned that never rendered (`0/`, which would have taken id 0).
         let given = Postings::new(["0/", "a/", "b/", "c/"].map(String::from).to_vec());
-        let mut docs = all();
-        for d in docs.iter_mut().rev() {
-            given.add(d);
-        }
-        let posted = build_with(docs, "/", given);
-        let json = |i: &mut Index| {
-            (0..SEARCH_SHARDS)
-                .map(|k| i.take(&SearchPart::Shard(k)))
-                .collect::<Vec<_>>()
+        given.pool.lock().unwrap().push(Worker::default());
+        let b = given.doc(meta("b/"), &page_html("beta"));
+        // Two workers: the pool's one is busy while another page is read.
+        let mut busy = given.pool.lock().unwrap().pop().unwrap();
+        let c = given.doc(meta("c/"), &page_html("gamma"));
+        read_with(&mut busy, "<main></main>");
+        given.pool.lock().unwrap().push(busy);
+        let a = given.doc(meta("a/"), &page_html("alpha"));
+        assert_eq!(given.pool.lock().unwrap().len(), 2);
+        let got = files(vec![c, a, b], given);
+        assert_eq!(got, expected);
+        let shard = |files: &[(SearchPart, String)], term: &str| {
+            files
+                .iter()
+                .find(|f| f.0 == SearchPart::Shard(shard_of(term)))
+                .unwrap()
+                .1
+                .clone()
         };
-        let (mut a, mut b) = (at_end, posted);
-        assert_eq!(json(&mut a), json(&mut b));
-        let shared = json(&mut build(all(), "/"))[shard_of("shared")].clone();
-        assert!(shared.contains("\"shared\":[0,1,1,1,2,1]"), "{shared}");
+        assert!(shard(&got, "shared").contains("\"shared\":[0,1,1,1,2,1]"));
+        assert!(shard(&got, "beta").contains("\"beta\":[1,11]"));
+        let manifest: serde_json::Value =
+            serde_json::from_str(&got.iter().find(|f| f.0 == SearchPart::Manifest).unwrap().1)
+                .unwrap();
+        assert_eq!(manifest["pages"][2]["url"], "/c/");
+        assert_eq!(manifest["pages"][2]["title"], "gamma");
+        let text1 = &got.iter().find(|f| f.0 == SearchPart::Text(1)).unwrap().1;
+        assert_eq!(text1, r#"{"1":"beta shared"}"#);
+    }
+
+    #[test]
+    fn shard_numbers_and_order() {
+        let mut out = Vec::new();
+        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
+            push_number(&mut out, n);
+            out.push(b' ');
+        }
+        assert_eq!(out, b"0 7 10 99 100 4294967295 ");
     }
 }
