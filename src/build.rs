@@ -121,7 +121,7 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
         None => Sink::discard(),
     };
     let renderer = Renderer::new(&public, &plan, config, &templates, root);
-    time.mark("sink");
+    time.mark("sink + navigation");
     let (counts, render_diags) = renderer.run(&sink, &mut time);
     diags.extend(render_diags.0);
 

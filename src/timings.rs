@@ -22,10 +22,32 @@ impl Timings {
         if self.on {
             let now = Instant::now();
             eprintln!(
-                "timing: {stage:<24} {:>8.1} ms",
-                (now - self.last).as_secs_f64() * 1000.0
+                "timing: {stage:<24} {:>8.1} ms{}",
+                (now - self.last).as_secs_f64() * 1000.0,
+                memory()
             );
             self.last = now;
         }
     }
+}
+
+/// The process's resident memory now and at its peak, where the system
+/// says (Linux), else nothing.
+fn memory() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().strip_suffix(" kB"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!(
+        "   rss {:>5} MiB, peak {:>5} MiB",
+        field("VmRSS:"),
+        field("VmHWM:")
+    )
 }

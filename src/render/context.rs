@@ -41,16 +41,32 @@ struct Link<'a> {
 
 /// One sidebar entry: a page, or (`more` > 0) the link to a section index
 /// standing for all its children, or (`gap`) the mark of children left out.
+/// False flags and a zero `more` are left out (undefined reads as false in
+/// a template's `if`): every page's entry is kept as a template value for
+/// the whole build, and half its fields are those.
 #[derive(Serialize)]
 struct NavItem<'a> {
     title: &'a str,
     url: String,
     depth: usize,
+    #[serde(skip_serializing_if = "is_false")]
     active: bool,
+    #[serde(skip_serializing_if = "is_false")]
     ancestor: bool,
+    #[serde(skip_serializing_if = "is_false")]
     section: bool,
+    #[serde(skip_serializing_if = "is_zero")]
     more: usize,
+    #[serde(skip_serializing_if = "is_false")]
     gap: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]

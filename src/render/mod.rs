@@ -116,7 +116,7 @@ impl<'a> Renderer<'a> {
             bool,
             Diagnostics,
             links::Found<'f>,
-            Option<Vec<String>>,
+            Option<links::Ids>,
             Option<search::Doc>,
         );
         // Search ids by URL before rendering: pages post their terms as
@@ -192,15 +192,18 @@ impl<'a> Renderer<'a> {
                 _ => None,
             })
             .collect();
-        time.mark("collect");
+        // Anchors first: every page's ids are freed before the search
+        // files, the build's last peak of memory, are made.
+        diags.extend(links::check_fragments(&found.pending, &ids).0);
+        drop(ids);
+        diags.extend(found.warnings.0);
+        drop(found.pending);
+        time.mark("collect + anchors");
         let (pages, files, d) = search::write(self, &parts, docs, postings, sink);
         time.mark("search");
         counts.pages += pages;
         counts.files += files;
         diags.extend(d.0);
-        diags.extend(found.warnings.0);
-        diags.extend(links::check_fragments(&found.pending, &ids).0);
-        time.mark("fragments");
         counts.external = found.external;
         diags.extend(self.missing.warning());
         (counts, diags)
