@@ -10,8 +10,9 @@
 //! every file in parallel. Files (fixed names, so the plan knows them):
 //! - `index.json`: the manifest: pages (url, title, section, incident facets)
 //!   and the shard files;
-//! - `shard-NN.json`: term → postings (`[doc, weight, doc, weight, ...]`),
-//!   split by a hash of the term's first three letters, so a query loads
+//! - `shard-NN.json`: term → postings (`[gap, weight, gap, weight, ...]`,
+//!   doc ids ascending, each written as its difference from the previous
+//!   one; manifest version 2), split by a hash of the term's first three letters, so a query loads
 //!   only the shards of its terms (and a prefix of three letters or more
 //!   finds one);
 //! - `text-NN.json`: the first words of each page (doc id mod files), for
@@ -823,6 +824,7 @@ struct PageEntry<'a> {
 
 #[derive(Serialize)]
 struct Manifest<'a> {
+    /// 2: postings hold doc id gaps (1: doc ids).
     version: u32,
     /// Term → shard: FNV-1a of the first three letters, modulo this.
     shard_count: usize,
@@ -966,11 +968,17 @@ impl<'w> Shards<'w> {
             out.push(b'"');
             out.extend_from_slice(term);
             out.extend_from_slice(b"\":[");
+            // Each doc id as its gap from the previous one: the digits of
+            // a posting then depend on how common the term is, not on how
+            // many pages the site has.
+            let mut last = 0;
             for (n, p) in list.iter().enumerate() {
                 if n > 0 {
                     out.push(b',');
                 }
-                push_number(&mut out, (p >> 32) as u32);
+                let id = (p >> 32) as u32;
+                push_number(&mut out, id - last);
+                last = id;
                 out.push(b',');
                 push_number(&mut out, *p as u32);
             }
@@ -1017,7 +1025,7 @@ fn each_file<T: Send>(
         sections.dedup();
         let name = |kind: &str, k: usize| format!("{kind}-{k:02}.json");
         json(&Manifest {
-            version: 1,
+            version: 2,
             shard_count: SEARCH_SHARDS,
             shards: (0..SEARCH_SHARDS).map(|k| name("shard", k)).collect(),
             texts: (0..TEXT_FILES).map(|k| name("text", k)).collect(),
@@ -1467,7 +1475,8 @@ mod tests {
                 .1
                 .clone()
         };
-        assert!(shard(&got, "shared").contains("\"shared\":[0,1,1,1,2,1]"));
+        // Doc ids as gaps: 0, 1, 2.
+        assert!(shard(&got, "shared").contains("\"shared\":[0,1,1,1,1,1]"));
         assert!(shard(&got, "beta").contains("\"beta\":[1,11]"));
         let manifest: serde_json::Value =
             serde_json::from_str(&got.iter().find(|f| f.0 == SearchPart::Manifest).unwrap().1)

@@ -90,11 +90,14 @@
   }
 
   // doc id -> weight for one term; `prefix`: every term that starts with it.
+  // A list holds each doc id as its gap from the previous one.
   function postings(shard, term, prefix) {
     var found = {};
     function add(list) {
+      var doc = 0;
       for (var i = 0; i + 1 < list.length; i += 2) {
-        found[list[i]] = Math.max(found[list[i]] || 0, list[i + 1]);
+        doc += list[i];
+        found[doc] = Math.max(found[doc] || 0, list[i + 1]);
       }
     }
     if (shard[term]) add(shard[term]);
