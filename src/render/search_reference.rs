@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::{BODY_WEIGHT, EXCERPT_CHARS, HEADING_WEIGHT, MAX_TERM, TITLE_WEIGHT, fold};
+// `cut` (the excerpt's end) and `fold` did not change: shared, not copied.
+use super::{BODY_WEIGHT, EXCERPT_CHARS, HEADING_WEIGHT, MAX_TERM, TITLE_WEIGHT, cut, fold};
 
 /// The old `Doc::new`: (title, excerpt, terms with their summed weights, sorted).
 pub fn doc(html: &str) -> (String, String, Vec<(String, u32)>) {
@@ -20,18 +21,6 @@ pub fn doc(html: &str) -> (String, String, Vec<(String, u32)>) {
     let mut terms: Vec<(String, u32)> = merged.into_iter().collect();
     terms.sort_unstable();
     (text.title, text.excerpt, terms)
-}
-
-fn cut(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        None => text.to_string(),
-        Some((end, _)) => {
-            // End on a word boundary when one is near.
-            let head = &text[..end];
-            let end = head.rfind(' ').filter(|&i| i > end / 2).unwrap_or(end);
-            format!("{}…", &text[..end])
-        }
-    }
 }
 
 /// A page's text by where it stands.
