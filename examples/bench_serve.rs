@@ -24,14 +24,8 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("site");
     std::fs::create_dir_all(&root).unwrap();
-    for part in [
-        "content",
-        "data",
-        "templates",
-        "themes",
-        "static",
-        "opsbook.toml",
-    ] {
+    // Everything `serve` watches: the sample site whole.
+    for part in opsbook::serve::WATCHED {
         if sample.join(part).exists() {
             let ok = Command::new("cp")
                 .arg("-r")

@@ -41,7 +41,7 @@ pub struct Options {
 const POLL: Duration = Duration::from_millis(20);
 
 /// What is watched, relative to the site root.
-const WATCHED: [&str; 6] = [
+pub const WATCHED: [&str; 6] = [
     "content",
     "data",
     "templates",

@@ -306,37 +306,14 @@ impl Expander<'_> {
         if !text.contains("{{<") && !text.contains("{{%") {
             return Ok(text.to_string());
         }
-        let markers = Markers::default();
-        let mut errors = Vec::new();
-        let tags = scan(text, &mut errors);
-        let nodes = self.build_tree(&tags, &mut errors);
-        let mut run = Run {
-            expander: self,
-            text,
-            tags: &tags,
-            markers,
-            html: Vec::new(),
-            errors,
-            chain: vec![self.options.rel.to_string()],
-        };
         let mut out = String::with_capacity(text.len());
         let cx = Context {
             raw: true,
             nested: false,
         };
-        run.render(
-            (0, text.len(), &nodes),
-            cx,
-            &mut out,
-            &mut SourceMap::default(),
-        );
-        let mut errors = run.errors;
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            errors.sort_by_key(|e| e.offset);
-            Err(errors)
-        }
+        let mut map = SourceMap::default();
+        self.expand_into(text, Markers::default(), cx, &mut out, &mut map)?;
+        Ok(out)
     }
 
     /// Expands every shortcode of `text`. On failure returns all errors found.
@@ -356,6 +333,28 @@ impl Expander<'_> {
                 map: SourceMap::default(),
             });
         }
+        let mut markdown = String::with_capacity(text.len() + text.len() / 4);
+        let mut map = SourceMap::default();
+        let html = self.expand_into(text, markers, Context::default(), &mut markdown, &mut map)?;
+        Ok(Expanded {
+            markdown,
+            html,
+            markers,
+            map,
+        })
+    }
+
+    /// Scans `text` and writes it to `out` with every shortcode expanded
+    /// (`map` says where each output byte came from). Returns the HTML of
+    /// the shortcodes left as markers, or every error, in source order.
+    fn expand_into(
+        &self,
+        text: &str,
+        markers: Markers,
+        cx: Context,
+        out: &mut String,
+        map: &mut SourceMap,
+    ) -> Result<Vec<String>, Vec<SpanError>> {
         let mut errors = Vec::new();
         let tags = scan(text, &mut errors);
         let nodes = self.build_tree(&tags, &mut errors);
@@ -368,24 +367,12 @@ impl Expander<'_> {
             errors,
             chain: vec![self.options.rel.to_string()],
         };
-        let mut markdown = String::with_capacity(text.len() + text.len() / 4);
-        let mut map = SourceMap::default();
-        run.render(
-            (0, text.len(), &nodes),
-            Context::default(),
-            &mut markdown,
-            &mut map,
-        );
+        run.render((0, text.len(), &nodes), cx, out, map);
         let Run {
             html, mut errors, ..
         } = run;
         if errors.is_empty() {
-            Ok(Expanded {
-                markdown,
-                html,
-                markers,
-                map,
-            })
+            Ok(html)
         } else {
             errors.sort_by_key(|e| e.offset);
             Err(errors)
