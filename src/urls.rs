@@ -228,13 +228,6 @@ impl<'a> Plan<'a> {
         );
     }
 
-    /// Whether a site-relative link target (`a/b/`, `a/b`, `css/x.css`,
-    /// `a/index.html`, with or without fragment) finds an output.
-    pub fn resolves(&self, target: &str) -> bool {
-        let path = decode_path(target.split(['#', '?']).next().unwrap_or(""));
-        self.file_of(path.trim_start_matches('/')).is_some()
-    }
-
     /// URLs listed in the sitemap, sorted.
     pub fn listed(&self) -> Vec<&str> {
         let mut urls: Vec<&str> = self

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use crate::content::{Content, Page, paths::decode_path};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::markdown::{LinkRef, Rendered};
+use crate::postmortem::edit_distance;
 use crate::urls::Plan;
 
 /// An outside link and where it is written.
@@ -67,25 +68,30 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Checks the links of one rendered page (`self_key`: its output path);
-/// fragments are queued in `found.pending`.
+/// Checks the links of one rendered page (`text`: its file's text, to
+/// locate them; `self_key`: its output path); fragments are queued in
+/// `found.pending`.
 pub fn check_page<'a>(
     plan: &Plan<'_>,
     page: &'a Page,
+    text: &str,
     self_key: &str,
     rendered: &Rendered,
     found: &mut Found<'a>,
 ) {
     for md in &rendered.broken_md_links {
-        found
-            .warnings
-            .push(warning(page, md, "no such page".into(), None));
+        found.warnings.push(warning(
+            location(page, text, md),
+            md,
+            "no such page".into(),
+            None,
+        ));
     }
     for link in &rendered.internal_links {
         match output_key(plan, &link.target) {
             Some(key) => queue(page, link, key, found),
             None => found.warnings.push(warning(
-                page,
+                location(page, text, link),
                 link,
                 "no page or file at this path".into(),
                 None,
@@ -99,7 +105,7 @@ pub fn check_page<'a>(
         let url = link.written.split('#').next().unwrap_or("").to_string();
         found.external.push(External {
             url,
-            location: location(page, link),
+            location: location(page, text, link),
         });
     }
 }
@@ -140,7 +146,7 @@ pub fn check_fragments(pending: &[Pending<'_>], ids: &HashMap<String, Ids>) -> D
             format!("`{}`", p.key.trim_end_matches("index.html"))
         };
         let why = format!("{on} has no anchor `#{}`", p.fragment);
-        warnings.push(warning(p.page, &p.link, why, help));
+        warnings.push(warning(located_again(p.page, &p.link), &p.link, why, help));
     }
     warnings
 }
@@ -245,33 +251,23 @@ fn closest<'i>(want: &str, ids: impl Iterator<Item = &'i str>) -> Option<&'i str
     (d <= (want.chars().count() / 2).max(2)).then_some(id)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+fn location(page: &Page, text: &str, link: &LinkRef) -> Location {
+    Location::at_offset(&page.file, text, page.body_start + link.offset)
 }
 
-fn location(page: &Page, link: &LinkRef) -> Location {
-    // Only for a broken link: reading a dropped body again is rare.
+/// `location` once rendering is over: a long page's text is read again,
+/// which is fine for the few broken fragments.
+fn located_again(page: &Page, link: &LinkRef) -> Location {
     match page.text() {
-        Ok(text) => Location::at_offset(&page.file, &text, page.body_start + link.offset),
+        Ok(text) => location(page, &text, link),
         Err(_) => Location::file(&page.file),
     }
 }
 
 /// A broken link, located by the span markdown kept for it.
-fn warning(page: &Page, link: &LinkRef, why: String, help: Option<String>) -> Diagnostic {
+fn warning(at: Location, link: &LinkRef, why: String, help: Option<String>) -> Diagnostic {
     Diagnostic::warning(format!("broken link `{}`: {why}", link.written))
-        .at(location(page, link))
+        .at(at)
         .help(help.unwrap_or_else(|| "fix the path, or remove the link".into()))
 }
 

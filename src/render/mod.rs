@@ -244,8 +244,7 @@ impl<'a> Renderer<'a> {
                             self.config.base_path(),
                             urls::incident(incident.id())
                         );
-                        let rendered = self.markdown(page, &url)?;
-                        links::check_page(self.plan, page, path, &rendered, found);
+                        let rendered = self.markdown(page, &url, path, found)?;
                         Some(rendered)
                     }
                     None => None,
@@ -296,8 +295,7 @@ impl<'a> Renderer<'a> {
         let content = self.public.content;
         let page = &content.pages[k];
         let url = format!("{}{}", self.config.base_path(), page.url);
-        let rendered = self.markdown(page, &url)?;
-        links::check_page(self.plan, page, path, &rendered, found);
+        let rendered = self.markdown(page, &url, path, found)?;
         let template = match page.kind {
             PageKind::Home if self.templates.has("index.html") => "index.html",
             PageKind::Home | PageKind::Section => "section.html",
@@ -350,7 +348,15 @@ impl<'a> Renderer<'a> {
 
     /// Markdown of one page (or narrative) → HTML, with its errors located
     /// in the page's file.
-    fn markdown(&self, page: &Page, url: &str) -> Result<markdown::Rendered, Diagnostics> {
+    /// Its links are checked here, while the page's text is at hand to
+    /// locate them (a long page's text is read from disk again).
+    fn markdown(
+        &self,
+        page: &'a Page,
+        url: &str,
+        path: &str,
+        found: &mut links::Found<'a>,
+    ) -> Result<markdown::Rendered, Diagnostics> {
         let content = self.public.content;
         let resolve = |rel: &str| links::resolve_md(content, rel);
         let links = Links {
@@ -395,7 +401,7 @@ impl<'a> Renderer<'a> {
                 &self.config.markdown,
             )
         };
-        rendered.map_err(|errs| {
+        let rendered = rendered.map_err(|errs| {
             Diagnostics(
                 errs.into_iter()
                     .map(|e| {
@@ -405,6 +411,8 @@ impl<'a> Renderer<'a> {
                     })
                     .collect(),
             )
-        })
+        })?;
+        links::check_page(self.plan, page, &text, path, &rendered, found);
+        Ok(rendered)
     }
 }
