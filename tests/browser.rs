@@ -97,8 +97,11 @@ addEventListener("DOMContentLoaded", () => {
   out.themeSwitch = !!sw;
   if (sw) {
     const before = getComputedStyle(document.body).backgroundColor;
+    const rootVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    const chartBefore = rootVar("--chart-sev-1");
     sw.click();
     out.themeFlipped = getComputedStyle(document.body).backgroundColor !== before;
+    out.chartFlipped = rootVar("--chart-sev-1") !== chartBefore;
     out.themeStored = localStorage.getItem("opsbook-theme") || "";
     sw.click();
     localStorage.removeItem("opsbook-theme");
@@ -679,6 +682,10 @@ fn pages_fit_a_phone_and_a_laptop() {
             check(v("brokenImages") == "0", "no broken images");
             check(v("themeSwitch") == "true", "a light/dark switch");
             check(v("themeFlipped") == "true", "the switch changes colours");
+            check(
+                v("chartFlipped") == "true",
+                "the switch changes the charts' colours too",
+            );
             check(
                 ["light", "dark"].contains(&v("themeStored")),
                 "the choice is remembered",
