@@ -157,15 +157,19 @@ fn serve_with(root: PathBuf, axe: Option<PathBuf>) -> Server {
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream);
                 let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
+                // A speculative connection Chromium closes without a request
+                // (0 bytes) asks for nothing: it used to be logged as `/`.
+                if !reader.read_line(&mut line).is_ok_and(|n| n > 0) {
                     return;
                 }
+                let Some(target) = line.split_whitespace().nth(1).map(str::to_string) else {
+                    return;
+                };
                 // Drain the headers.
                 let mut h = String::new();
                 while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
                     h.clear();
                 }
-                let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
                 let path = target.split('?').next().unwrap_or("").to_string();
                 let mut stream = reader.into_inner();
                 let respond = |stream: &mut std::net::TcpStream,
