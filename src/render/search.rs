@@ -119,6 +119,8 @@ struct Worker {
     /// Body text from where the excerpt starts, and the `<h1>`'s text.
     body: String,
     h1: String,
+    /// The table ids of the page's terms (scratch).
+    ids: Vec<u32>,
 }
 
 impl Worker {
@@ -131,8 +133,28 @@ impl Worker {
     /// the page has no id).
     fn end_page(&mut self, id: Option<u32>) {
         if let Some(id) = id {
-            for term in &self.page.terms {
-                let t = self.table.id(&term.key);
+            // Most of a page's distinct terms are rare ones, whose slot,
+            // list and list end are each a cache miss. Touching them all
+            // first, in loops of independent loads, lets the CPU wait for
+            // many misses at once instead of one after another.
+            let terms = &self.page.terms;
+            self.table.touch(terms.iter().map(|t| &t.key));
+            let ids = &mut self.ids;
+            ids.clear();
+            ids.extend(terms.iter().map(|term| self.table.id(&term.key) as u32));
+            let known = self.lists.len();
+            let mut seen = 0u64;
+            for &t in ids.iter() {
+                if let Some(list) = self.lists.get(t as usize) {
+                    seen ^= u64::from(list.last) ^ list.bytes.len() as u64;
+                }
+            }
+            for &t in ids.iter().filter(|&&t| (t as usize) < known) {
+                seen ^= u64::from(self.lists[t as usize].bytes.last().copied().unwrap_or(0));
+            }
+            std::hint::black_box(seen);
+            for (term, &t) in terms.iter().zip(ids.iter()) {
+                let t = t as usize;
                 if t == self.lists.len() {
                     self.lists.push(Packed::default());
                 }
@@ -373,6 +395,19 @@ impl Table {
             self.grow();
         }
         t
+    }
+
+    /// Loads the first slot of each key (see `Worker::end_page`).
+    fn touch<'k>(&self, keys: impl Iterator<Item = &'k Key>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut seen = 0u32;
+        for key in keys {
+            seen ^= self.slots[(key.hash >> 8) as usize & mask].term;
+        }
+        std::hint::black_box(seen);
     }
 
     fn term(&self, t: usize) -> &[u8] {
