@@ -253,6 +253,16 @@ impl Templates {
         diags
     }
 
+    /// Whether any template may read the top-level variable `name`
+    /// (Tera's own best-effort list; when it cannot tell, yes).
+    pub fn refers_to(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|t| {
+            self.tera.get_template_variables(t).map_or(true, |vars| {
+                vars.contains(name) || vars.contains("__tera_context")
+            })
+        })
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }

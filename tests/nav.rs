@@ -217,3 +217,33 @@ fn a_long_top_level_is_windowed_on_pages_made_from_nothing_open() {
     // The home page, the site's index, lists every top-level page.
     assert_eq!(count(&site.html("/"), "section.children a"), 60);
 }
+
+/// A theme that lays the sidebar out itself reads `nav`: the same entries,
+/// flags and window as the default theme's `nav_html`.
+#[test]
+fn a_template_that_reads_nav_gets_the_same_entries_as_the_default_sidebar() {
+    let site = long_section(60);
+    let default = site.html("/ops/runbooks/p030/");
+    let expected: Vec<(String, String)> = sidebar_links(&default)
+        .into_iter()
+        .filter(|(_, href)| !href.is_empty())
+        .collect();
+    let current = select_text(&default, "nav.sidebar a[aria-current=page]");
+
+    let base = include_str!("../themes/default/templates/base.html");
+    let own = base.replace(
+        "{{ nav_html | safe }}",
+        "{% for item in nav %}{% if not item.gap %}<li><a href=\"{{ item.url }}\"\
+         {% if item.active %} aria-current=\"page\"{% endif %}>{% if item.more %}All {{ item.more }} pages in {% endif %}\
+         {{ item.title }}</a></li>{% endif %}{% endfor %}",
+    );
+    assert_ne!(own, base, "the default theme's sidebar line moved");
+    site.file("templates/base.html", &own);
+    site.build_ok();
+    let html = site.html("/ops/runbooks/p030/");
+    assert_eq!(sidebar_links(&html), expected);
+    assert_eq!(
+        select_text(&html, "nav.sidebar a[aria-current=page]"),
+        current
+    );
+}

@@ -8,6 +8,7 @@ use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::{Content, PageKind};
+use crate::markdown::escape::escape_html_into;
 use crate::markdown::{self, Rendered};
 
 #[derive(Serialize)]
@@ -149,7 +150,7 @@ pub fn page(
         "breadcrumbs",
         &ancestors.iter().map(|&j| link(j)).collect::<Vec<_>>(),
     );
-    ctx.insert_value("nav", nav(content, i, base, cache));
+    nav(content, i, base, cache, &mut ctx);
     ctx.insert("top_nav", &top_nav(content, i, base));
     ctx
 }
@@ -185,10 +186,16 @@ pub fn edit_url(config: &Config, rel: &str) -> Option<String> {
     ))
 }
 
-/// Navigation items of every page, serialised once: a page's sidebar is
-/// mostly the same items as its neighbours', so only the few items on the
-/// page's own path are built per page.
+/// Each page's sidebar entry, made once: a page's sidebar is mostly the
+/// same entries as its neighbours', so only the few on the page's own path
+/// are made per page. The sidebar is both HTML (`nav_html`, what the
+/// default theme shows) and template values (`nav`, for themes that lay it
+/// out themselves); the values are only made when a template reads `nav`.
 pub struct NavCache {
+    /// By page: its sidebar line, not open.
+    lines: Vec<String>,
+    /// By page: its template value, not open (empty when no template
+    /// reads `nav`).
     items: Vec<Value>,
     /// Each page's position among its parent's children, so that the window
     /// around a page is found without scanning its siblings.
@@ -196,17 +203,76 @@ pub struct NavCache {
 }
 
 impl NavCache {
-    pub fn new(content: &Content, base: &str) -> NavCache {
-        let items = (0..content.pages.len())
-            .map(|j| Value::from_serializable(&nav_item(content, j, base, false, false)))
-            .collect();
+    /// `values`: whether templates read `nav` (else only HTML is made).
+    pub fn new(content: &Content, base: &str, values: bool) -> NavCache {
+        let item = |j| nav_item(content, j, base, false, false);
+        let lines = (0..content.pages.len()).map(|j| item(j).line()).collect();
+        let items = match values {
+            true => (0..content.pages.len())
+                .map(|j| Value::from_serializable(&item(j)))
+                .collect(),
+            false => Vec::new(),
+        };
         let mut position = vec![0; content.pages.len()];
         for p in &content.pages {
             for (k, &c) in p.children.iter().enumerate() {
                 position[c] = k;
             }
         }
-        NavCache { items, position }
+        NavCache {
+            lines,
+            items,
+            position,
+        }
+    }
+
+    fn values(&self) -> bool {
+        !self.items.is_empty()
+    }
+}
+
+impl NavItem<'_> {
+    /// The entry as one line of the sidebar's list (one line per entry, no
+    /// indentation: the sidebar is on every page).
+    fn line(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(96 + self.title.len() + self.url.len());
+        let depth = self.depth;
+        if self.gap {
+            let _ = write!(
+                out,
+                r#"<li class="nav-gap depth-{depth}" aria-hidden="true">…</li>"#
+            );
+            return out;
+        }
+        if self.more > 0 {
+            let _ = write!(out, r#"<li class="nav-more depth-{depth}"><a href=""#);
+            escape_html_into(&mut out, &self.url);
+            let _ = write!(out, r#"">All {} pages in "#, self.more);
+            escape_html_into(&mut out, self.title);
+            out.push_str("</a></li>");
+            return out;
+        }
+        let _ = write!(out, r#"<li class="depth-{depth}"#);
+        for (on, class) in [
+            (self.section, " nav-section"),
+            (self.active, " active"),
+            (self.ancestor, " ancestor"),
+        ] {
+            if on {
+                out.push_str(class);
+            }
+        }
+        out.push_str(r#""><a href=""#);
+        escape_html_into(&mut out, &self.url);
+        out.push('"');
+        if self.active {
+            out.push_str(r#" aria-current="page""#);
+        }
+        out.push('>');
+        escape_html_into(&mut out, self.title);
+        out.push_str("</a></li>");
+        out
     }
 }
 
@@ -271,12 +337,41 @@ fn window(n: usize, focus: Option<usize>) -> Vec<std::ops::Range<usize>> {
 /// A long section shows a window of its children (the first few, those
 /// around the open one, the last few) and a link to its index, so a page's
 /// sidebar costs O(depth × window) whatever the size of the site.
-fn nav(content: &Content, i: usize, base: &str, cache: &NavCache) -> Value {
+fn nav(content: &Content, i: usize, base: &str, cache: &NavCache, ctx: &mut Context) {
     let mut open = content.ancestors(i);
     open.push(i);
-    let mut out = Vec::new();
+    let mut out = Nav {
+        html: String::new(),
+        values: cache.values().then(Vec::new),
+    };
     section_nav(content, &open, 0, i, base, cache, &mut out);
-    Value::from(out)
+    ctx.insert_value("nav_html", Value::safe_string(&out.html));
+    if let Some(values) = out.values {
+        ctx.insert_value("nav", Value::from(values));
+    }
+}
+
+/// A sidebar being made: its HTML lines, and its template values when
+/// templates read them.
+struct Nav {
+    html: String,
+    values: Option<Vec<Value>>,
+}
+
+impl Nav {
+    fn push(&mut self, item: &NavItem<'_>) {
+        self.push_line(&item.line());
+        if let Some(values) = &mut self.values {
+            values.push(Value::from_serializable(item));
+        }
+    }
+
+    fn push_line(&mut self, line: &str) {
+        if !self.html.is_empty() {
+            self.html.push('\n');
+        }
+        self.html.push_str(line);
+    }
 }
 
 /// Appends the shown children of `open[level]` (and, below the open one,
@@ -288,7 +383,7 @@ fn section_nav(
     i: usize,
     base: &str,
     cache: &NavCache,
-    out: &mut Vec<Value>,
+    out: &mut Nav,
 ) {
     let section = open[level];
     let kids = &content.pages[section].children;
@@ -297,31 +392,28 @@ fn section_nav(
     let depth = level;
     for (k, r) in ranges.iter().enumerate() {
         if k > 0 || r.start > 0 {
-            out.push(Value::from_serializable(&gap(depth)));
+            out.push(&gap(depth));
         }
         for &c in &kids[r.clone()] {
             if Some(c) == next {
-                out.push(Value::from_serializable(&nav_item(
-                    content,
-                    c,
-                    base,
-                    c == i,
-                    c != i,
-                )));
+                out.push(&nav_item(content, c, base, c == i, c != i));
                 if content.pages[c].is_section() {
                     section_nav(content, open, level + 1, i, base, cache, out);
                 }
             } else {
-                out.push(cache.items[c].clone());
+                out.push_line(&cache.lines[c]);
+                if let Some(values) = &mut out.values {
+                    values.push(cache.items[c].clone());
+                }
             }
         }
     }
     if ranges.last().is_some_and(|r| r.end < kids.len()) {
-        out.push(Value::from_serializable(&gap(depth)));
+        out.push(&gap(depth));
     }
     if ranges.iter().map(|r| r.len()).sum::<usize>() < kids.len() {
         let s = &content.pages[section];
-        out.push(Value::from_serializable(&NavItem {
+        out.push(&NavItem {
             title: &s.title,
             url: format!("{base}{}", s.url),
             depth,
@@ -330,7 +422,7 @@ fn section_nav(
             section: false,
             more: kids.len(),
             gap: false,
-        }));
+        });
     }
 }
 
@@ -370,7 +462,7 @@ fn top_nav<'a>(content: &'a Content, i: usize, base: &str) -> Vec<NavItem<'a>> {
 pub fn not_found(content: &Content, config: &Config, cache: &NavCache) -> Context {
     let mut ctx = Context::new();
     ctx.insert("top_nav", &top_nav(content, 0, config.base_path()));
-    ctx.insert_value("nav", nav(content, 0, config.base_path(), cache));
+    nav(content, 0, config.base_path(), cache, &mut ctx);
     ctx.insert(
         "page",
         &serde_json::json!({
@@ -389,7 +481,7 @@ pub fn not_found(content: &Content, config: &Config, cache: &NavCache) -> Contex
 pub fn chrome(content: &Content, base: &str, cache: &NavCache) -> Context {
     let mut ctx = Context::new();
     ctx.insert("top_nav", &top_nav(content, 0, base));
-    ctx.insert_value("nav", nav(content, 0, base, cache));
+    nav(content, 0, base, cache, &mut ctx);
     ctx.insert("breadcrumbs", &Vec::<()>::new());
     ctx
 }
@@ -453,6 +545,36 @@ mod tests {
             edit_url(&c, "x.md")
                 .unwrap()
                 .contains("/-/edit/master/content/x.md")
+        );
+    }
+
+    #[test]
+    fn sidebar_lines_escape_titles_and_urls_and_mark_the_open_page() {
+        let item = |active, ancestor, section, more, gap| NavItem {
+            title: "Q&A <on-call> \"tips\"",
+            url: "/q&a/\"x\"/".into(),
+            depth: 2,
+            active,
+            ancestor,
+            section,
+            more,
+            gap,
+        };
+        assert_eq!(
+            item(true, false, true, 0, false).line(),
+            r#"<li class="depth-2 nav-section active"><a href="/q&amp;a/&quot;x&quot;/" aria-current="page">Q&amp;A &lt;on-call&gt; &quot;tips&quot;</a></li>"#
+        );
+        assert_eq!(
+            item(false, true, false, 0, false).line(),
+            r#"<li class="depth-2 ancestor"><a href="/q&amp;a/&quot;x&quot;/">Q&amp;A &lt;on-call&gt; &quot;tips&quot;</a></li>"#
+        );
+        assert_eq!(
+            item(false, false, false, 40, false).line(),
+            r#"<li class="nav-more depth-2"><a href="/q&amp;a/&quot;x&quot;/">All 40 pages in Q&amp;A &lt;on-call&gt; &quot;tips&quot;</a></li>"#
+        );
+        assert_eq!(
+            item(false, false, false, 0, true).line(),
+            r#"<li class="nav-gap depth-2" aria-hidden="true">…</li>"#
         );
     }
 

@@ -73,7 +73,11 @@ impl<'a> Renderer<'a> {
         templates: &'a Templates,
         root: &'a Path,
     ) -> Renderer<'a> {
-        let nav = context::NavCache::new(public.content, config.base_path());
+        let nav = context::NavCache::new(
+            public.content,
+            config.base_path(),
+            templates.refers_to("nav"),
+        );
         let mut r = Renderer {
             public,
             plan,
