@@ -383,15 +383,7 @@ impl<'a> Renderer<'a> {
         let body = &text[page.body_start..];
         let rendered = if page.is_html {
             // HTML pages: shortcodes only, the body passes through.
-            expander.expand_html(body).map(|html| markdown::Rendered {
-                sections: vec![markdown::Section {
-                    title: None,
-                    id: None,
-                    html: html.clone(),
-                }],
-                html,
-                ..Default::default()
-            })
+            markdown::render_html_page(body, &expander, &links)
         } else {
             markdown::render_with(
                 body,
