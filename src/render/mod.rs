@@ -297,8 +297,8 @@ impl<'a> Renderer<'a> {
         let url = format!("{}{}", self.config.base_path(), page.url);
         let rendered = self.markdown(page, &url, path, found)?;
         let template = match page.kind {
-            PageKind::Home if self.templates.has("index.html") => "index.html",
-            PageKind::Home | PageKind::Section => "section.html",
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
             PageKind::Page => "page.html",
         };
         let mut ctx = context::page(content, k, self.config, &rendered, &self.nav);
