@@ -1,10 +1,12 @@
 //! Templates: loads the theme's and the site's Tera 2 templates and renders
 //! them. Also the site's shortcodes (`templates/shortcodes/NAME.html`).
 //!
-//! Resolution, last one wins: the theme (`themes/<theme>/`, or the default
-//! theme built into the binary when the site has no such folder), then the
-//! site's own `templates/`. Static files follow the same rule (theme
-//! `static/`, then the site's `static/`), see `static_files`.
+//! Resolution, last one wins: the default theme built into the binary, then
+//! the site's theme folder (`themes/<theme>/`) if it has one, then the site's
+//! own `templates/`. A theme is thus a layer over the default theme: one
+//! copied before a template was added (`actions.html`, say) still builds.
+//! Static files follow the same rule (default theme, theme `static/`, then
+//! the site's `static/`), see `static_files`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -122,34 +124,34 @@ pub fn theme_source(root: &Path, theme: &str) -> Result<ThemeSource, Diagnostic>
     }
 }
 
-/// Files of the theme's `sub` folder (`templates` or `static`), by name.
-fn theme_files(
+/// The theme's templates by name: the default theme's, with those of the
+/// site's theme folder (if any) over them.
+fn theme_templates(
     source: &ThemeSource,
     theme: &str,
-    sub: &str,
 ) -> Result<BTreeMap<String, SourceFile>, Diagnostics> {
-    match source {
-        ThemeSource::Dir(dir) => {
-            read_tree(&dir.join(sub), &Path::new("themes").join(theme).join(sub))
-        }
-        ThemeSource::Builtin => Ok(DEFAULT_THEME
-            .iter()
-            .filter_map(|(path, text)| {
-                let name = path.strip_prefix(sub)?.strip_prefix('/')?;
-                Some((
-                    name.to_string(),
-                    SourceFile {
-                        display: Path::new("themes/default").join(path),
-                        text: (*text).to_string(),
-                    },
-                ))
-            })
-            .collect()),
+    let mut files: BTreeMap<String, SourceFile> = DEFAULT_THEME
+        .iter()
+        .filter_map(|(path, text)| {
+            let name = path.strip_prefix("templates/")?;
+            Some((
+                name.to_string(),
+                SourceFile {
+                    display: Path::new("themes/default").join(path),
+                    text: (*text).to_string(),
+                },
+            ))
+        })
+        .collect();
+    if let ThemeSource::Dir(dir) = source {
+        let templates = Path::new("themes").join(theme).join("templates");
+        files.extend(read_tree(&dir.join("templates"), &templates)?);
     }
+    Ok(files)
 }
 
-/// Static files to copy into the output: theme first, the site's `static/`
-/// overriding by path. Values are absolute paths on disk or built-in text.
+/// Static files to copy into the output: the default theme's, then the
+/// theme's, then the site's `static/`, each overriding by path. Values are absolute paths on disk or built-in text.
 pub enum StaticFile {
     Disk(PathBuf),
     Builtin(&'static str),
@@ -158,15 +160,14 @@ pub enum StaticFile {
 pub fn static_files(root: &Path, theme: &str) -> Result<BTreeMap<String, StaticFile>, Diagnostics> {
     let mut out = BTreeMap::new();
     let source = theme_source(root, theme).map_err(Diagnostics::from)?;
-    match &source {
-        ThemeSource::Builtin => {
-            for (path, text) in DEFAULT_THEME {
-                if let Some(name) = path.strip_prefix("static/") {
-                    out.insert(name.to_string(), StaticFile::Builtin(text));
-                }
-            }
+    // The default theme's, under the theme's (as for templates).
+    for (path, text) in DEFAULT_THEME {
+        if let Some(name) = path.strip_prefix("static/") {
+            out.insert(name.to_string(), StaticFile::Builtin(text));
         }
-        ThemeSource::Dir(dir) => collect_paths(&dir.join("static"), &mut out),
+    }
+    if let ThemeSource::Dir(dir) = &source {
+        collect_paths(&dir.join("static"), &mut out);
     }
     collect_paths(&root.join("static"), &mut out);
     Ok(out)
@@ -204,7 +205,7 @@ fn collect_paths(dir: &Path, out: &mut BTreeMap<String, StaticFile>) {
 impl Templates {
     pub fn load(root: &Path, theme: &str) -> Result<Templates, Diagnostics> {
         let source = theme_source(root, theme).map_err(Diagnostics::from)?;
-        let mut sources = theme_files(&source, theme, "templates")?;
+        let mut sources = theme_templates(&source, theme)?;
         sources.extend(read_tree(&root.join("templates"), Path::new("templates"))?);
 
         let mut tera = Tera::new();

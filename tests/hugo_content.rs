@@ -59,6 +59,66 @@ fn nested_markdown_follows_the_sites_markdown_switches() {
     assert_eq!(off, "Done :white_check_mark: -- see https://status.example");
     assert!(links.is_empty());
 }
+/// Links in a nested `{{% %}}` are a page's links: the base path on
+/// root-relative ones, `.md` files turned into page URLs, and broken ones
+/// reported at their file:line:column like those outside it.
+#[test]
+fn nested_markdown_links_are_rewritten_and_checked_as_the_pages_own() {
+    let site = Site::new();
+    site.file(
+        "opsbook.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/handbook/\"\n",
+    )
+    .file(
+        "templates/shortcodes/tabs.html",
+        "<div class=\"tabs\">{{ inner | safe }}</div>",
+    )
+    .file(
+        "templates/shortcodes/tab.html",
+        "<section class=\"tab\">\n\n{{ inner }}\n\n</section>",
+    )
+    .file("content/guide/_index.md", &page("Guide", "## Top\n"))
+    .file("content/guide/setup.md", &page("Setup", "Text.\n"))
+    .file(
+        "content/team/p.md",
+        &page(
+            "P",
+            "[out](/guide/) [gone out](/nowhere/)\n\n\
+             {{< tabs >}}\n{{% tab %}}\n\
+             [root](/guide/) [md](../guide/setup.md) [dir](../guide/_index.md#top)\n\
+             [gone](/nowhere/) and [old](old.md)\n\
+             {{% /tab %}}\n{{< /tabs >}}\n",
+        ),
+    );
+    let out = site.build();
+    out.assert_success().assert_stderr_has(&[
+        "content/team/p.md:4:16",
+        "content/team/p.md:9:1",
+        "broken link `/nowhere/`: no page or file at this path",
+        "content/team/p.md:9:23",
+        "broken link `old.md`: no such page",
+    ]);
+    let broken: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("broken link"))
+        .collect();
+    assert_eq!(broken.len(), 3, "only the broken ones: {}", out.stderr);
+    let html = site.html("/team/p/");
+    assert_eq!(
+        select_attr(&html, ".tabs .tab a", "href"),
+        [
+            "/handbook/guide/",
+            "/handbook/guide/setup/",
+            "/handbook/guide/#top",
+            "/handbook/nowhere/",
+            "/handbook/team/old/",
+        ],
+        "{}",
+        site.output("/team/p/")
+    );
+}
+
 #[test]
 fn named_arguments_may_have_spaces_around_the_equals_sign() {
     let site = Site::new();

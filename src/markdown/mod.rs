@@ -77,6 +77,39 @@ pub struct Rendered {
     pub sections: Vec<Section>,
 }
 
+impl Rendered {
+    /// Takes the links `other` found (markdown rendered inside shortcode
+    /// output), keeping each list in source order.
+    pub(crate) fn add_links(&mut self, other: Rendered) {
+        for (list, more) in [
+            (&mut self.internal_links, other.internal_links),
+            (&mut self.broken_md_links, other.broken_md_links),
+            (&mut self.same_page_links, other.same_page_links),
+            (&mut self.external_links, other.external_links),
+        ] {
+            if !more.is_empty() {
+                list.extend(more);
+                list.sort_by_key(|l| l.offset);
+            }
+        }
+    }
+
+    /// The same links, found at `offset` instead (text of an included file).
+    pub(crate) fn links_at(mut self, offset: usize) -> Rendered {
+        for list in [
+            &mut self.internal_links,
+            &mut self.broken_md_links,
+            &mut self.same_page_links,
+            &mut self.external_links,
+        ] {
+            for l in list {
+                l.offset = offset;
+            }
+        }
+        self
+    }
+}
+
 /// Renders a page body with the default `[markdown]` settings.
 pub fn render(
     body: &str,
@@ -95,16 +128,76 @@ pub fn render_with(
     toc_levels: (u8, u8),
     settings: &Markdown,
 ) -> Result<Rendered, Vec<SpanError>> {
-    let expanded = expander.expand(body)?;
-    let markers = expanded.markers;
-    let (md, kramdown_map) = kramdown::rewrite(&expanded.markdown, &markers.wrap(Key::Toc));
+    let expanded = expander.expand(body, links)?;
+    let source = |offset: usize| expanded.map.lookup(offset);
+    let (mut out, marks, h2s) = render_expanded(
+        &expanded.markdown,
+        &expanded.html,
+        expanded.markers,
+        &source,
+        links,
+        toc_levels,
+        settings,
+    );
+    out.sections = headings::sections(&out.html, &marks, h2s);
+    out.add_links(expanded.links);
+    Ok(out)
+}
+
+/// Renders the body of an HTML content page: its shortcodes expanded, the
+/// rest passed through; markdown of `{{% %}}` calls in it is rendered (and
+/// its links rewritten and collected) as in a markdown page.
+pub fn render_html_page(
+    body: &str,
+    expander: &Expander<'_>,
+    links: &Links<'_>,
+) -> Result<Rendered, Vec<SpanError>> {
+    let mut out = expander.expand_html(body, links)?;
+    out.sections = vec![Section {
+        title: None,
+        id: None,
+        html: out.html.clone(),
+    }];
+    Ok(out)
+}
+
+/// Markdown rendered on its own inside a shortcode's HTML output (a
+/// `{{% %}}` call inside a `{{< >}}` call or an HTML page): the page's own
+/// rendering, so its links get the base path, `.md` resolution and the link
+/// check (`source` leads its offsets back to the page). Its headings join
+/// neither the page's TOC nor its sections.
+pub(crate) fn render_fragment(
+    md: &str,
+    links: &Links<'_>,
+    settings: &Markdown,
+    source: &dyn Fn(usize) -> (usize, bool),
+) -> Rendered {
+    // Cannot fail: the page around it already found free markers.
+    let markers = placeholder::Markers::for_text(md).unwrap_or_default();
+    // Marked as shortcode output: no heading starts a section.
+    let nested = |offset: usize| (source(offset).0, true);
+    let (mut out, _, _) = render_expanded(md, &[], markers, &nested, links, (1, 0), settings);
+    out.toc.clear();
+    out
+}
+
+/// Markdown with its shortcodes expanded (`html`: the `{{< >}}` output its
+/// placeholders stand for) → HTML: the one path of a page's markdown and of
+/// markdown inside shortcode output. Returns the page, the places of its
+/// section markers and its top-level h2s, for `headings::sections`.
+fn render_expanded(
+    md: &str,
+    html: &[String],
+    markers: Markers,
+    source: &dyn Fn(usize) -> (usize, bool),
+    links: &Links<'_>,
+    toc_levels: (u8, u8),
+    settings: &Markdown,
+) -> (Rendered, Vec<usize>, Vec<(String, String)>) {
+    let (md, kramdown_map) = kramdown::rewrite(md, &markers.wrap(Key::Toc));
     let (md, attrs, blocks_map) = blocks::prepare(&md);
-    // Offsets of `md` → offset in `body`, and whether a shortcode made it.
-    let source = |offset: usize| {
-        expanded
-            .map
-            .lookup(kramdown_map.lookup(blocks_map.lookup(offset).0).0)
-    };
+    // Offsets of `md` → offset in the body, and whether a shortcode made it.
+    let source = |offset: usize| source(kramdown_map.lookup(blocks_map.lookup(offset).0).0);
     let (mut out, h2s) =
         render_markdown(&md, links, toc_levels, markers, &source, settings, &attrs);
     let mut marks = Vec::new();
@@ -115,12 +208,11 @@ pub fn render_with(
                 toc_html(&out.toc)
             )
         };
-        let (html, m) = markers.fill(&out.html, &expanded.html, toc);
-        out.html = html;
+        let (filled, m) = markers.fill(&out.html, html, toc);
+        out.html = filled;
         marks = m;
     }
-    out.sections = headings::sections(&out.html, &marks, h2s);
-    Ok(out)
+    (out, marks, h2s)
 }
 
 pub(crate) fn options(settings: &Markdown) -> Options {
@@ -857,6 +949,45 @@ mod tests {
             ]
         );
         assert_eq!(r.broken_md_links[0].offset, body.find("[b]").unwrap());
+    }
+
+    #[test]
+    fn markdown_inside_html_output_has_the_pages_links() {
+        let body = "[t](/t/)\n\n{{< details >}}\n{{% alert %}}\n[a](/x/) [b](b.md) [c](../c.md)\n{{% /alert %}}\n{{< /details >}}\n";
+        let r = page(body);
+        assert!(r.html.contains("href=\"/proj/x/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/proj/a/b/\""), "{}", r.html);
+        let internal: Vec<_> = r
+            .internal_links
+            .iter()
+            .map(|l| (l.target.as_str(), l.offset))
+            .collect();
+        assert_eq!(
+            internal,
+            [("t/", 0), ("x/", body.find("[a]").unwrap())],
+            "in source order"
+        );
+        assert_eq!(r.broken_md_links[0].offset, body.find("[c]").unwrap());
+        // An HTML page's `{{% %}}` markdown: the same.
+        let resolve = |_: &str| None;
+        let links = Links {
+            base_path: "/proj/",
+            source_dir: "",
+            resolve_md: &resolve,
+        };
+        let ex = Expander {
+            templates: None,
+            page: PageInfo {
+                title: "t",
+                url: "/",
+            },
+            options: Default::default(),
+        };
+        let html = "<div>{{% alert %}}[a](/x/){{% /alert %}}</div>";
+        let r = render_html_page(html, &ex, &links).unwrap();
+        assert!(r.html.contains("href=\"/proj/x/\""), "{}", r.html);
+        assert_eq!(r.internal_links[0].offset, html.find("[a]").unwrap());
+        assert_eq!(r.sections[0].html, r.html);
     }
 
     #[test]

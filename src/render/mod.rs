@@ -301,8 +301,8 @@ impl<'a> Renderer<'a> {
         let url = format!("{}{}", self.config.base_path(), page.url);
         let rendered = self.markdown(page, &url, path, found)?;
         let template = match page.kind {
-            PageKind::Home if self.templates.has("index.html") => "index.html",
-            PageKind::Home | PageKind::Section => "section.html",
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
             PageKind::Page => "page.html",
         };
         let mut ctx = context::page(content, k, self.config, &rendered, &self.nav);
@@ -387,15 +387,7 @@ impl<'a> Renderer<'a> {
         let body = &text[page.body_start..];
         let rendered = if page.is_html {
             // HTML pages: shortcodes only, the body passes through.
-            expander.expand_html(body).map(|html| markdown::Rendered {
-                sections: vec![markdown::Section {
-                    title: None,
-                    id: None,
-                    html: html.clone(),
-                }],
-                html,
-                ..Default::default()
-            })
+            markdown::render_html_page(body, &expander, &links)
         } else {
             markdown::render_with(
                 body,

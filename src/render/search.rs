@@ -1139,22 +1139,6 @@ pub fn page(r: &Renderer<'_>, docs: &[Doc]) -> Result<String, Diagnostics> {
             }
         })
         .collect();
-    if !r.templates.has("search.html") {
-        // A site theme without the template still gets a usable page.
-        let mut html = String::from("<!DOCTYPE html><title>Search</title><h1>Search</h1>");
-        for s in &sections {
-            html.push_str(&format!("<h2>{}</h2><ul>", esc(s.title)));
-            for p in &s.pages {
-                html.push_str(&format!(
-                    "<li><a href=\"{}\">{}</a></li>",
-                    esc(&p.url),
-                    esc(p.title)
-                ));
-            }
-            html.push_str("</ul>");
-        }
-        return Ok(html);
-    }
     let mut ctx = tera::Context::new();
     ctx.insert("sections", &sections);
     ctx.insert("index_url", &format!("{base}{}index.json", urls::SEARCH));
@@ -1164,10 +1148,6 @@ pub fn page(r: &Renderer<'_>, docs: &[Doc]) -> Result<String, Diagnostics> {
     );
     ctx.extend(context::chrome(r.public.content, base, &r.nav));
     Ok(r.templates.render("search.html", &ctx)?)
-}
-
-fn esc(s: &str) -> String {
-    crate::markdown::escape::escape_html(s)
 }
 
 /// Writes the search files and page once every page has been rendered.

@@ -15,7 +15,9 @@
 //!
 //! A `{{% %}}` call inside a `{{< >}}` call cannot be rendered with the page
 //! (its output lands in HTML that markdown never sees), so its output is
-//! rendered to HTML on the spot, as Hugo does (Docsy's `tabpane` + `tab`).
+//! rendered to HTML on the spot, as Hugo does (Docsy's `tabpane` + `tab`),
+//! through `markdown::render_fragment`: the page's own rendering, so its
+//! links are rewritten and collected for the link check like the page's.
 //!
 //! `include` (see `Run::include`) splices another content file's body, its
 //! own shortcodes expanded; errors in it are located in that file.
@@ -39,6 +41,7 @@ use parse::{Tag, TagKind, scan};
 
 use super::placeholder::{Key, Markers};
 use super::srcmap::SourceMap;
+use super::{Links, Rendered};
 use crate::diag::{Diagnostic, Location};
 
 /// How deep paired shortcodes may nest.
@@ -266,6 +269,9 @@ pub struct Expanded {
     pub markers: Markers,
     /// Offsets of `markdown` → offsets of the expanded text.
     pub map: SourceMap,
+    /// The links of markdown rendered inside shortcode HTML output (only
+    /// the link lists are filled), located in the expanded text.
+    pub links: Rendered,
 }
 
 /// What a shortcode produced, and where in it its inner text was placed
@@ -301,10 +307,14 @@ impl Expander<'_> {
     }
 
     /// Expands every shortcode of an HTML page's body: all output inline,
-    /// `{{% %}}` output rendered to HTML (no markdown pass follows).
-    pub fn expand_html(&self, text: &str) -> Result<String, Vec<SpanError>> {
+    /// `{{% %}}` output rendered to HTML (no markdown pass follows). Returns
+    /// the HTML and the links of that markdown.
+    pub fn expand_html(&self, text: &str, links: &Links<'_>) -> Result<Rendered, Vec<SpanError>> {
         if !text.contains("{{<") && !text.contains("{{%") {
-            return Ok(text.to_string());
+            return Ok(Rendered {
+                html: text.to_string(),
+                ..Rendered::default()
+            });
         }
         let mut out = String::with_capacity(text.len());
         let cx = Context {
@@ -312,12 +322,16 @@ impl Expander<'_> {
             nested: false,
         };
         let mut map = SourceMap::default();
-        self.expand_into(text, Markers::default(), cx, &mut out, &mut map)?;
-        Ok(out)
+        let (_, mut found) =
+            self.expand_into(text, Markers::default(), links, cx, &mut out, &mut map)?;
+        found.html = out;
+        Ok(found)
     }
 
-    /// Expands every shortcode of `text`. On failure returns all errors found.
-    pub fn expand(&self, text: &str) -> Result<Expanded, Vec<SpanError>> {
+    /// Expands every shortcode of `text`; `links` is how links of markdown
+    /// rendered inside shortcode output resolve. On failure returns all
+    /// errors found.
+    pub fn expand(&self, text: &str, links: &Links<'_>) -> Result<Expanded, Vec<SpanError>> {
         let Some(markers) = Markers::for_text(text) else {
             return Err(vec![
                 SpanError::new(0, "this page uses every private-use character of Unicode")
@@ -331,30 +345,41 @@ impl Expander<'_> {
                 html: Vec::new(),
                 markers,
                 map: SourceMap::default(),
+                links: Rendered::default(),
             });
         }
         let mut markdown = String::with_capacity(text.len() + text.len() / 4);
         let mut map = SourceMap::default();
-        let html = self.expand_into(text, markers, Context::default(), &mut markdown, &mut map)?;
+        let (html, links) = self.expand_into(
+            text,
+            markers,
+            links,
+            Context::default(),
+            &mut markdown,
+            &mut map,
+        )?;
         Ok(Expanded {
             markdown,
             html,
             markers,
             map,
+            links,
         })
     }
 
     /// Scans `text` and writes it to `out` with every shortcode expanded
     /// (`map` says where each output byte came from). Returns the HTML of
-    /// the shortcodes left as markers, or every error, in source order.
+    /// the shortcodes left as markers and the links of markdown rendered on
+    /// the spot, or every error, in source order.
     fn expand_into(
         &self,
         text: &str,
         markers: Markers,
+        links: &Links<'_>,
         cx: Context,
         out: &mut String,
         map: &mut SourceMap,
-    ) -> Result<Vec<String>, Vec<SpanError>> {
+    ) -> Result<(Vec<String>, Rendered), Vec<SpanError>> {
         let mut errors = Vec::new();
         let tags = scan(text, &mut errors);
         let nodes = self.build_tree(&tags, &mut errors);
@@ -366,13 +391,18 @@ impl Expander<'_> {
             html: Vec::new(),
             errors,
             chain: vec![self.options.rel.to_string()],
+            links,
+            found: Rendered::default(),
         };
         run.render((0, text.len(), &nodes), cx, out, map);
         let Run {
-            html, mut errors, ..
+            html,
+            mut errors,
+            found,
+            ..
         } = run;
         if errors.is_empty() {
-            Ok(html)
+            Ok((html, found))
         } else {
             errors.sort_by_key(|e| e.offset);
             Err(errors)
@@ -585,6 +615,9 @@ struct Run<'e, 't> {
     /// Content-relative paths from the page down to the file being
     /// expanded, for include cycles.
     chain: Vec<String>,
+    /// How links of markdown rendered here resolve, and those found.
+    links: &'t Links<'t>,
+    found: Rendered,
 }
 
 impl Run<'_, '_> {
@@ -646,15 +679,12 @@ impl Run<'_, '_> {
                 // it later, so it is rendered now.
                 Ok(o) if tag.delim == Delim::Markdown && cx.raw => {
                     map.generated(out.len(), tag.start, true);
-                    out.push_str(&markdown_to_html(&o.text, self.expander.options.markdown));
+                    let mut o_map = SourceMap::default();
+                    place(&mut o_map, 0, tag.start, &o, inner.as_ref());
+                    self.markdown(&o.text, &|at| o_map.lookup(at), out);
                 }
                 Ok(o) => {
-                    let base = out.len();
-                    map.generated(base, tag.start, true);
-                    if let (Some(at), Some((text, inner_map))) = (o.inner_at, &inner) {
-                        map.splice(inner_map, base + at);
-                        map.generated(base + at + text.len(), tag.start, true);
-                    }
+                    place(map, out.len(), tag.start, &o, inner.as_ref());
                     out.push_str(&o.text);
                 }
                 Err(e) => self.errors.push(e),
@@ -741,6 +771,8 @@ impl Run<'_, '_> {
             html: std::mem::take(&mut self.html),
             errors,
             chain,
+            links: self.links,
+            found: Rendered::default(),
         };
         let mut buf = String::with_capacity(body.len());
         let sub_cx = Context {
@@ -757,11 +789,15 @@ impl Run<'_, '_> {
             html,
             errors,
             mut chain,
+            found,
             ..
         } = sub;
         chain.pop();
         self.chain = chain;
         self.html = html;
+        // Links of the included file are located at the call, as its text
+        // spliced into the page is.
+        self.found.add_links(found.links_at(tag.start));
         for mut e in errors {
             if e.included.is_none() {
                 e.included = Some(Box::new((
@@ -775,10 +811,19 @@ impl Run<'_, '_> {
         }
         map.generated(out.len(), tag.start, true);
         if cx.raw {
-            out.push_str(&markdown_to_html(&buf, self.expander.options.markdown));
+            self.markdown(&buf, &|_| (tag.start, true), out);
         } else {
             out.push_str(&buf);
         }
+    }
+
+    /// Renders markdown made inside HTML output (`source`: its offsets in
+    /// `self.text`) into `out`, keeping its links.
+    fn markdown(&mut self, md: &str, source: &dyn Fn(usize) -> (usize, bool), out: &mut String) {
+        let settings = self.expander.options.markdown;
+        let r = super::render_fragment(md, self.links, &settings, source);
+        out.push_str(&r.html);
+        self.found.add_links(r);
     }
 
     fn copy(&self, from: usize, to: usize, cx: Context, out: &mut String, map: &mut SourceMap) {
@@ -789,22 +834,20 @@ impl Run<'_, '_> {
     }
 }
 
-/// Markdown rendered on its own, for `{{% %}}` output inside HTML output,
-/// with the site's switches (smart punctuation, linkify, emoji) as the page
-/// around it.
-fn markdown_to_html(md: &str, settings: crate::config::Markdown) -> String {
-    let mut html = String::with_capacity(md.len() * 3 / 2);
-    let events = pulldown_cmark::Parser::new_ext(md, super::options(&settings)).collect();
-    let events = super::inline::apply(
-        events,
-        super::inline::Opts {
-            linkify: settings.linkify,
-            emoji: settings.emoji,
-            smart: settings.smart_punctuation,
-        },
-    );
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+/// Maps output `o` of the call at `tag_start`, placed at `base`: all of it
+/// made by the call, except its inner text, which leads back to the source.
+fn place(
+    map: &mut SourceMap,
+    base: usize,
+    tag_start: usize,
+    o: &Output,
+    inner: Option<&(String, SourceMap)>,
+) {
+    map.generated(base, tag_start, true);
+    if let (Some(at), Some((text, inner_map))) = (o.inner_at, inner) {
+        map.splice(inner_map, base + at);
+        map.generated(base + at + text.len(), tag_start, true);
+    }
 }
 
 fn too_deep(tag: &Tag, name: &str) -> SpanError {
@@ -840,8 +883,18 @@ mod tests {
             },
             options: Options::default(),
         }
-        .expand(text)
+        .expand(text, &ROOT)
     }
+
+    fn no_md(_: &str) -> Option<String> {
+        None
+    }
+
+    const ROOT: Links<'static> = Links {
+        base_path: "/",
+        source_dir: "",
+        resolve_md: &no_md,
+    };
 
     #[test]
     fn markdown_notation_is_spliced() {
