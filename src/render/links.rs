@@ -87,10 +87,11 @@ pub fn check_page<'a>(
             None,
         ));
     }
+    let mut key = String::new();
     for link in &rendered.internal_links {
-        match output_key(plan, &link.target) {
-            Some(key) => queue(page, link, key, found),
-            None => found.warnings.push(warning(
+        match output_key_into(plan, &link.target, &mut key) {
+            true => queue(page, link, &key, found),
+            false => found.warnings.push(warning(
                 location(page, text, link),
                 link,
                 "no page or file at this path".into(),
@@ -99,7 +100,7 @@ pub fn check_page<'a>(
         }
     }
     for link in &rendered.same_page_links {
-        queue(page, link, self_key.to_string(), found);
+        queue(page, link, self_key, found);
     }
     for link in &rendered.external_links {
         let url = link.written.split('#').next().unwrap_or("").to_string();
@@ -110,14 +111,14 @@ pub fn check_page<'a>(
     }
 }
 
-fn queue<'a>(page: &'a Page, link: &LinkRef, key: String, found: &mut Found<'a>) {
+fn queue<'a>(page: &'a Page, link: &LinkRef, key: &str, found: &mut Found<'a>) {
     if let Some((_, frag)) = link.written.split_once('#')
         && !frag.is_empty()
     {
         found.pending.push(Pending {
             page,
             link: link.clone(),
-            key,
+            key: key.to_string(),
             fragment: decode_path(frag),
         });
     }
@@ -154,8 +155,30 @@ pub fn check_fragments(pending: &[Pending<'_>], ids: &HashMap<String, Ids>) -> D
 /// The output path a site-relative link target lands on, after `//`,
 /// `/./` and `../` are normalised away.
 pub fn output_key(plan: &Plan<'_>, target: &str) -> Option<String> {
-    let path = decode_path(target.split(['#', '?']).next().unwrap_or(""));
-    plan.file_of(&normalise(&path))
+    let mut key = String::new();
+    output_key_into(plan, target, &mut key).then_some(key)
+}
+
+/// `output_key` into `key`: a plain path (no `%`, `.`, `..` or empty
+/// segment: nearly every link) is looked up as it is, without the copies
+/// that decoding and normalising make.
+fn output_key_into(plan: &Plan<'_>, target: &str, key: &mut String) -> bool {
+    let path = target.split(['#', '?']).next().unwrap_or("");
+    match plain(path) {
+        Some(plain) => plan.file_of_into(plain, key),
+        None => plan.file_of_into(&normalise(&decode_path(path)), key),
+    }
+}
+
+/// `path` without its leading `/` when that is already what `normalise`
+/// and `decode_path` would make of it.
+fn plain(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix('/').unwrap_or(path);
+    let body = rest.strip_suffix('/').unwrap_or(rest);
+    let clean = !path.contains('%')
+        && (body.is_empty() && rest.len() <= 1
+            || body.split('/').all(|s| !matches!(s, "" | "." | "..")));
+    clean.then_some(if body.is_empty() { "" } else { rest })
 }
 
 /// `a//b/./c/../d/` → `a/b/d/`: no leading slash, the trailing one kept.
@@ -274,6 +297,47 @@ fn warning(at: Location, link: &LinkRef, why: String, help: Option<String>) -> D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_paths_skip_only_what_would_not_change_them() {
+        let cases = [
+            "",
+            "/",
+            "//",
+            "/a",
+            "/a/",
+            "a",
+            "a/b",
+            "/a/b/",
+            "/a/b.html",
+            "/a//b",
+            "/a/./b",
+            "/a/../b",
+            "/a/b/.",
+            "/a/b/..",
+            "./a",
+            "../a",
+            "/a%20b/",
+            "/%2e%2e/x",
+            "/a/b//",
+            "///",
+            "/é/ü/",
+            "/.well-known/x",
+        ];
+        for path in cases {
+            let slow = normalise(&decode_path(path));
+            match plain(path) {
+                Some(fast) => assert_eq!(fast, slow, "{path:?}"),
+                None => assert!(
+                    path.contains('%') || path.contains("//") || path.contains('.'),
+                    "{path:?} is plain"
+                ),
+            }
+        }
+        assert_eq!(plain("/a/b/"), Some("a/b/"));
+        assert_eq!(plain("/a/./b"), None);
+        assert_eq!(plain("/a%20b/"), None);
+    }
 
     #[test]
     fn paths_are_normalised() {
