@@ -9,6 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::incident::Incident;
 use common::{Site, count, first, page, select_attr, select_text, weighted};
 use scraper::Html;
 
@@ -46,14 +47,12 @@ fn site(config: &str) -> Site {
         ("102", 5, false, "Slow API pages"),
         ("103", 7, true, "CONFMARK secret outage"),
     ] {
-        site.file(
-            &format!("data/incidents/2026/{id}.yaml"),
-            &format!(
-                "id: \"{id}\"\ntitle: \"{title}\"\nseverity: 2\nstatus: resolved\nconfidential: {confidential}\n\
-                 services: [api]\nstarted_at: 2026-03-{day:02}T08:00:00Z\nmitigated_at: 2026-03-{day:02}T08:30:00Z\n\
-                 resolved_at: 2026-03-{day:02}T09:00:00Z\nimpact: outage\n"
-            ),
-        );
+        Incident::new(id, &format!("2026-03-{day:02}T08:00:00Z"))
+            .title(title)
+            .services("[api]")
+            .confidential(confidential)
+            .resolved_after(60)
+            .write(&site);
     }
     site.file(
         "content/postmortems/101.md",

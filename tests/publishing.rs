@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::incident::Incident;
 use common::{Site, page, tree};
 
 const SERVICES: &str = "\
@@ -15,17 +16,12 @@ services:
     target: 99.95
 ";
 
-/// A valid public (or confidential) incident snapshot; `title` is the
-/// inside of a YAML double-quoted string.
-fn incident(site: &Site, id: &str, day: u32, confidential: bool, title: &str) {
-    site.file(
-        &format!("data/incidents/2026/{id}.yaml"),
-        &format!(
-            "id: \"{id}\"\ntitle: \"{title}\"\nseverity: 2\nstatus: resolved\nconfidential: {confidential}\n\
-             services: [api]\nstarted_at: 2026-03-{day:02}T08:00:00Z\nmitigated_at: 2026-03-{day:02}T08:30:00Z\n\
-             resolved_at: 2026-03-{day:02}T09:00:00Z\nimpact: outage\n"
-        ),
-    );
+/// An S2 outage of the API on day `day` of March 2026, mitigated after 30
+/// minutes and resolved after 60.
+fn incident(id: &str, day: u32) -> Incident {
+    Incident::new(id, &format!("2026-03-{day:02}T08:00:00Z"))
+        .services("[api]")
+        .resolved_after(60)
 }
 
 fn narrative(id: &str, body: &str) -> String {
@@ -36,8 +32,11 @@ fn record_site() -> Site {
     let site = Site::new();
     site.file("content/_index.md", &page("Home", "Hello.\n"))
         .file("data/services.yaml", SERVICES);
-    incident(&site, "pub-1", 2, false, "Public outage");
-    incident(&site, "sec-1", 3, true, "CONFMARK secret outage");
+    incident("pub-1", 2).title("Public outage").write(&site);
+    incident("sec-1", 3)
+        .title("CONFMARK secret outage")
+        .confidential(true)
+        .write(&site);
     site
 }
 
@@ -229,7 +228,9 @@ fn a_file_where_an_output_needs_a_folder_is_an_error() {
 fn control_characters_from_upstream_do_not_break_the_feed_or_sitemap() {
     let site = record_site();
     // YAML escapes: \x01 and ESC, as a terminal paste brings them.
-    incident(&site, "ctl-1", 4, false, "Disk \\x01 full \\e[31m red");
+    incident("ctl-1", 4)
+        .title_yaml("\"Disk \\x01 full \\e[31m red\"")
+        .write(&site);
     site.build_ok();
     let feed = site.output("/incidents/atom.xml");
     let doc = roxmltree::Document::parse(&feed).expect("the feed parses as XML");
@@ -275,13 +276,12 @@ fn a_missing_root_is_an_error_and_is_not_created() {
 #[test]
 fn as_of_decides_what_is_overdue() {
     let site = record_site();
-    site.file(
-        "data/incidents/2026/act-1.yaml",
-        "id: \"act-1\"\ntitle: \"With an action\"\nseverity: 3\nstatus: resolved\nconfidential: false\n\
-         services: [api]\nstarted_at: 2026-03-05T08:00:00Z\nmitigated_at: 2026-03-05T08:30:00Z\n\
-         resolved_at: 2026-03-05T09:00:00Z\nimpact: degraded\ncorrective_actions:\n\
-         \x20 - title: \"Add an alert\"\n    status: open\n    due: 2026-06-01\n",
-    );
+    incident("act-1", 5)
+        .title("With an action")
+        .severity(3)
+        .impact("degraded")
+        .extra("corrective_actions:\n  - title: \"Add an alert\"\n    status: open\n    due: 2026-06-01\n")
+        .write(&site);
     let overdue = |extra: &[&str]| {
         let out = site.build_with(extra);
         out.assert_success();

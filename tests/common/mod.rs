@@ -11,6 +11,8 @@ use std::process::{Command, ExitStatus};
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
 
+pub mod incident;
+
 /// `data/services.yaml` of two services, api and web, at 99.95 %.
 pub const API_WEB_SERVICES: &str = "\
 services:
