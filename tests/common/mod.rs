@@ -319,6 +319,21 @@ pub fn page(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\n---\n{body}")
 }
 
+/// A site of one page, `content/p.md` titled "P" holding `body` (and
+/// `opsbook.toml` when `config` is given), built; with that page, `/p/`,
+/// parsed. Panics (showing stderr) unless the build succeeded.
+#[track_caller]
+pub fn one_page_site(body: &str, config: Option<&str>) -> (Site, Html) {
+    let site = Site::new();
+    site.file("content/p.md", &page("P", body));
+    if let Some(c) = config {
+        site.file("opsbook.toml", c);
+    }
+    site.build_ok();
+    let html = site.html("/p/");
+    (site, html)
+}
+
 /// A markdown page with a title and a weight.
 pub fn weighted(title: &str, weight: i64, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\nweight: {weight}\n---\n{body}")
