@@ -17,12 +17,16 @@
 //! installs it). Without it the test fails under CI and is skipped, loudly,
 //! elsewhere so that `cargo test` works on a fresh machine.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
+
+use common::build_sample_site;
 
 /// Injected first in `<head>`: records script errors and failed loads that
 /// the console may not show (a broken image, a stylesheet that 404s).
@@ -399,21 +403,10 @@ fn browser_or_skip() -> Option<PathBuf> {
     found
 }
 
-/// Builds the sample site, as GitLab Pages serves a project, into `dir`.
-fn build_sample(dir: &Path) -> PathBuf {
-    let out = dir.join("public");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&out)
-        .args(["--base-url", "https://larkspur.gitlab.io/project/"])
-        .env("SOURCE_DATE_EPOCH", "1793491200")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    out
+/// The sample site, built as GitLab Pages serves a project: its temporary
+/// directory (removed on drop) and the output folder in it.
+fn build_sample() -> (tempfile::TempDir, PathBuf) {
+    build_sample_site(&["--base-url", "https://larkspur.gitlab.io/project/"])
 }
 
 /// `target/browser-artifacts/`, emptied of an earlier run's screenshots
@@ -444,8 +437,7 @@ fn sample_site_renders_styled_in_a_real_browser() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve(out.clone());
     let incident = std::fs::read_dir(out.join("incidents"))
         .unwrap()
@@ -532,8 +524,7 @@ fn availability_pages_render_in_light_dark_and_on_a_phone() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve(out.clone());
     let shots = artifacts();
 
@@ -653,8 +644,7 @@ fn pages_fit_a_phone_and_a_laptop() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve(out.clone());
     let shots = artifacts();
     // The bundle post-mortem (diagram and a long facts box), the availability
@@ -743,8 +733,7 @@ fn search_box_finds_and_highlights_and_never_finds_confidential() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     // Confidential incidents of the sample: their pages must never be found.
     let confidential: Vec<String> =
         walk_yaml(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/incidents"))
@@ -900,8 +889,7 @@ fn main_pages_in_light_dark_laptop_and_phone_load_clean_and_pass_axe() {
         return;
     };
     let axe = axe_or_skip();
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve_with(out.clone(), axe.clone());
     let shots = artifacts();
     let pages = [

@@ -229,6 +229,33 @@ impl Site {
     }
 }
 
+/// The repository's own sample site, built with a fixed
+/// `SOURCE_DATE_EPOCH` into a fresh temporary directory; `extra` is passed
+/// to `build`. Returns that directory (removed on drop) and the output
+/// folder in it. Panics (showing stderr) unless the build succeeded.
+#[track_caller]
+pub fn build_sample_site(extra: &[&str]) -> (TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("opsbook-sample-")
+        .tempdir()
+        .expect("create a temporary directory");
+    let out = dir.path().join("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_opsbook"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .arg(&out)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1793491200")
+        .output()
+        .expect("run the opsbook binary");
+    assert!(
+        run.status.success(),
+        "building the sample site failed ({}):\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (dir, out)
+}
+
 /// Every file under `dir`, by `/`-separated relative path, with its bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
