@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::incident::Incident;
-use common::{Site, page, select_attr, select_text, tree};
+use common::{Site, assert_same_tree, page, select_attr, select_text, tree};
 use serde_json::Value;
 
 const SERVICES: &str = common::API_WEB_SERVICES;
@@ -203,10 +203,7 @@ fn two_builds_write_identical_bytes() {
     let first = tree(&site.public().join("search"));
     site.build_ok();
     let second = tree(&site.public().join("search"));
-    assert_eq!(first.len(), second.len());
-    for (path, bytes) in &first {
-        assert!(second.get(path) == Some(bytes), "search/{path} differs");
-    }
+    assert_same_tree(&first, &second);
 }
 
 #[test]
