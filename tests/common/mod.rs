@@ -229,6 +229,29 @@ impl Site {
     }
 }
 
+/// The rule for tests that need something from outside the repository
+/// (chromium, axe-core, the metrics engines, `../shared`): `found` is it, or
+/// why it is missing. Outside CI a missing one skips, saying why on stderr,
+/// so that `cargo test` works on a fresh machine; under CI (`CI` set), where
+/// `.ci/run` installs everything, it fails the test with that reason.
+#[track_caller]
+pub fn found_or_skip<T>(found: Result<T, String>) -> Option<T> {
+    found_or_skip_under(found, std::env::var_os("CI").is_some())
+}
+
+/// [`found_or_skip`], with whether this is CI given (to test the rule).
+#[track_caller]
+pub fn found_or_skip_under<T>(found: Result<T, String>, ci: bool) -> Option<T> {
+    match found {
+        Ok(found) => Some(found),
+        Err(why) => {
+            assert!(!ci, "CI is set, and {why}");
+            eprintln!("SKIPPED: {why}");
+            None
+        }
+    }
+}
+
 /// The repository's own sample site, built with a fixed
 /// `SOURCE_DATE_EPOCH` into a fresh temporary directory; `extra` is passed
 /// to `build`. Returns that directory (removed on drop) and the output
