@@ -8,7 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::incident::{Incident, quoted, utc};
+use common::incident::{Incident, quoted};
+use common::utc;
 use common::{
     Site, all_text, assert_same_tree, count, elements_with_attrs, first, page, select_attr,
     select_text, tree,

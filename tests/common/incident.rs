@@ -3,9 +3,9 @@
 //! writes the format the same way. Field order is fixed: tests quote line
 //! numbers of these files.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{Duration, SecondsFormat};
 
-use super::Site;
+use super::{Site, utc};
 
 /// An incident snapshot, built up from a resolved 30-minute outage.
 #[derive(Clone, Debug)]
@@ -175,12 +175,4 @@ pub fn quoted(s: &str) -> String {
             .replace('"', "\\\"")
             .replace('\n', "\\n")
     )
-}
-
-/// An RFC 3339 time of a fixture, in UTC.
-#[track_caller]
-pub fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .unwrap_or_else(|e| panic!("bad fixture time {s}: {e}"))
-        .with_timezone(&Utc)
 }

@@ -364,6 +364,14 @@ pub fn all_text(html: &Html) -> String {
     html.root_element().text().collect()
 }
 
+/// An RFC 3339 time of a fixture, in UTC.
+#[track_caller]
+pub fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("bad fixture time {s}: {e}"))
+        .to_utc()
+}
+
 /// A markdown page with YAML front matter.
 pub fn page(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\n---\n{body}")
