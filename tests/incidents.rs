@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::incident::{Incident, quoted};
+use common::incident::{Incident, narrative, quoted};
 use common::utc;
 use common::{
     Site, all_text, assert_same_tree, count, elements_with_attrs, first, page, select_attr,
@@ -30,15 +30,6 @@ services:
     target: 99.95
     team: Production Engineering
 ";
-
-/// A narrative for incident `id`.
-fn narrative(id: &str, title: &str, body: &str) -> String {
-    format!(
-        "---\ntitle: {}\nincident: {}\n---\n{body}",
-        quoted(title),
-        quoted(id)
-    )
-}
 
 /// `SOURCE_DATE_EPOCH` for midnight UTC of a date.
 fn epoch(y: i32, m: u32, d: u32) -> String {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::incident::Incident;
+use common::incident::{Incident, narrative};
 use common::{Site, all_text, count, first, select_attr, select_text};
 use scraper::Html;
 
@@ -19,10 +19,6 @@ fn incident(id: &str, year: u32, severity: u8, services: &str) -> Incident {
         .services(services)
 }
 
-fn narrative(id: &str, body: &str) -> String {
-    format!("---\ntitle: \"Review of {id}\"\nincident: \"{id}\"\n---\n{body}")
-}
-
 /// Two public incidents, one with a written review, one without.
 fn two_incidents() -> Site {
     let site = Site::new();
@@ -32,7 +28,11 @@ fn two_incidents() -> Site {
     incident("pending-2", 2026, 2, "[web]").write(&site);
     site.file(
         "content/postmortems/written-1.md",
-        &narrative("written-1", "## Summary\n\nThe review text.\n"),
+        &narrative(
+            "written-1",
+            "Review of written-1",
+            "## Summary\n\nThe review text.\n",
+        ),
     );
     site
 }
@@ -388,6 +388,7 @@ fn a_named_person_in_a_narrative_fails_the_build_unless_configured_as_warning() 
         "content/postmortems/written-1.md",
         &narrative(
             "written-1",
+            "Review of written-1",
             "## Summary\n\nThe deploy was rolled back by @jdoe.\n",
         ),
     );

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::incident::Incident;
+use common::incident::{Incident, narrative};
 use common::{Site, page, tree};
 
 const SERVICES: &str = "\
@@ -22,10 +22,6 @@ fn incident(id: &str, day: u32) -> Incident {
     Incident::new(id, &format!("2026-03-{day:02}T08:00:00Z"))
         .services("[api]")
         .resolved_after(60)
-}
-
-fn narrative(id: &str, body: &str) -> String {
-    format!("---\ntitle: \"Review\"\nincident: \"{id}\"\n---\n{body}")
 }
 
 fn record_site() -> Site {
@@ -63,7 +59,7 @@ fn bundle_files_follow_the_narratives_incident_not_its_folder() {
     // The folder says pub-1, the narrative says sec-1 (confidential).
     site.file(
         "content/postmortems/pub-1/index.md",
-        &narrative("sec-1", "CONFMARK narrative ![d](diagram.svg)\n"),
+        &narrative("sec-1", "Review", "CONFMARK narrative ![d](diagram.svg)\n"),
     )
     .file(
         "content/postmortems/pub-1/diagram.svg",
@@ -85,7 +81,7 @@ fn a_confidential_bundle_publishes_nothing() {
     let site = record_site();
     site.file(
         "content/postmortems/sec-1/index.md",
-        &narrative("sec-1", "CONFMARK narrative ![d](diagram.svg)\n"),
+        &narrative("sec-1", "Review", "CONFMARK narrative ![d](diagram.svg)\n"),
     )
     .file(
         "content/postmortems/sec-1/diagram.svg",
@@ -93,7 +89,7 @@ fn a_confidential_bundle_publishes_nothing() {
     )
     .file(
         "content/postmortems/pub-1/index.md",
-        &narrative("pub-1", "Public review ![d](diagram.svg)\n"),
+        &narrative("pub-1", "Review", "Public review ![d](diagram.svg)\n"),
     )
     .file(
         "content/postmortems/pub-1/diagram.svg",
@@ -113,8 +109,14 @@ fn a_confidential_bundle_publishes_nothing() {
 fn two_narratives_for_one_incident_name_both_files() {
     let site = record_site();
     site.build_ok();
-    site.file("content/postmortems/a.md", &narrative("pub-1", "One.\n"))
-        .file("content/postmortems/b.md", &narrative("pub-1", "Two.\n"));
+    site.file(
+        "content/postmortems/a.md",
+        &narrative("pub-1", "Review", "One.\n"),
+    )
+    .file(
+        "content/postmortems/b.md",
+        &narrative("pub-1", "Review", "Two.\n"),
+    );
     assert_rejected(
         &site,
         &[
@@ -303,6 +305,7 @@ fn a_misspelt_review_heading_is_a_warning_with_the_section() {
         "content/postmortems/pub-1.md",
         &narrative(
             "pub-1",
+            "Review",
             "Intro.\n\n## Summry\n\nText.\n\n## Extra notes\n\nMore.\n",
         ),
     );

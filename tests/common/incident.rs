@@ -167,6 +167,16 @@ impl Incident {
     }
 }
 
+/// A post-mortem narrative (`content/postmortems/...`) for incident `id`:
+/// four lines of front matter, then `body`.
+pub fn narrative(id: &str, title: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: {}\nincident: {}\n---\n{body}",
+        quoted(title),
+        quoted(id)
+    )
+}
+
 /// A YAML double-quoted string.
 pub fn quoted(s: &str) -> String {
     format!(
