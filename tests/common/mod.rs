@@ -364,6 +364,19 @@ pub fn all_text(html: &Html) -> String {
     html.root_element().text().collect()
 }
 
+/// A small valid site: a home page, a section of a page and a bundle with
+/// an image, and a static file.
+pub fn small_site() -> Site {
+    let site = Site::new();
+    site.file("content/_index.md", &page("Home", "Hello.\n"))
+        .file("content/ops/_index.md", &page("Ops", ""))
+        .file("content/ops/a.md", &page("A", "## A\n"))
+        .file("content/ops/b/index.md", &page("B", "![x](x.png)\n"))
+        .bytes("content/ops/b/x.png", b"\x89PNG")
+        .file("static/robots.txt", "User-agent: *\n");
+    site
+}
+
 /// An RFC 3339 time of a fixture, in UTC.
 #[track_caller]
 pub fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
