@@ -9,6 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::incident::Incident;
 use common::{Site, all_text, page, select_attr, select_text, selector, tree};
 use scraper::Html;
 use serde_json::Value;
@@ -39,57 +40,13 @@ services:
     target: 99.9
 ";
 
-/// An incident snapshot. `end` is `(mitigated_at, resolved_at)`; `extra`
-/// is appended as is (more YAML keys).
-struct Inc<'a> {
-    id: &'a str,
-    severity: u8,
-    confidential: bool,
-    services: &'a str,
-    start: &'a str,
-    mitigated: Option<&'a str>,
-    resolved: Option<&'a str>,
-    impact: &'a str,
-    extra: &'a str,
-}
-
-impl Inc<'_> {
-    fn write(&self, site: &Site) {
-        let status = match (self.mitigated, self.resolved) {
-            (_, Some(_)) => "resolved",
-            (Some(_), None) => "mitigated",
-            (None, None) => "active",
-        };
-        let mut y = format!(
-            "id: \"{}\"\ntitle: \"Incident {}\"\nseverity: {}\nstatus: {status}\nconfidential: {}\n\
-             services: [{}]\nstarted_at: {}\n",
-            self.id, self.id, self.severity, self.confidential, self.services, self.start
-        );
-        if let Some(t) = self.mitigated {
-            y.push_str(&format!("mitigated_at: {t}\n"));
-        }
-        if let Some(t) = self.resolved {
-            y.push_str(&format!("resolved_at: {t}\n"));
-        }
-        y.push_str(&format!("impact: {}\n", self.impact));
-        y.push_str(self.extra);
-        let year = &self.start[..4];
-        site.file(&format!("data/incidents/{year}/{}.yaml", self.id), &y);
-    }
-}
-
-fn inc<'a>(id: &'a str, severity: u8, services: &'a str, start: &'a str, end: &'a str) -> Inc<'a> {
-    Inc {
-        id,
-        severity,
-        confidential: false,
-        services,
-        start,
-        mitigated: Some(end),
-        resolved: Some(end),
-        impact: "outage",
-        extra: "",
-    }
+/// A resolved incident of `service` from `start` to `end`.
+fn inc(id: &str, severity: u8, service: &str, start: &str, end: &str) -> Incident {
+    Incident::new(id, start)
+        .severity(severity)
+        .services(&format!("[{service}]"))
+        .mitigated_at(Some(end))
+        .resolved_at(Some(end))
 }
 
 /// The hand-computable site, "as of" 2026-01-15 12:00 UTC (see each
@@ -125,32 +82,30 @@ fn record_site() -> Site {
             ),
         );
     // api, November: one 43.2-minute outage (2,592 s) ...
-    Inc {
-        extra: "root_cause: Config-Change\ncorrective_actions:\n\
-                \x20 - title: Validate configs in CI\n    status: open\n    due: 2025-12-01\n\
-                \x20   owner: Networking team\n\
-                \x20 - title: Closed action\n    status: closed\n    due: 2025-12-01\n\
-                \x20 - title: Not yet due\n    status: open\n    due: 2026-02-01\n",
-        ..inc(
-            "api-outage",
-            2,
-            "api",
-            "2025-11-10T12:00:00Z",
-            "2025-11-10T12:43:12Z",
-        )
-    }
+    inc(
+        "api-outage",
+        2,
+        "api",
+        "2025-11-10T12:00:00Z",
+        "2025-11-10T12:43:12Z",
+    )
+    .extra(
+        "root_cause: Config-Change\ncorrective_actions:\n\
+         \x20 - title: Validate configs in CI\n    status: open\n    due: 2025-12-01\n\
+         \x20   owner: Networking team\n\
+         \x20 - title: Closed action\n    status: closed\n    due: 2025-12-01\n\
+         \x20 - title: Not yet due\n    status: open\n    due: 2026-02-01\n",
+    )
     .write(&site);
     // ... and a degraded S1 inside it, counted once (the outage wins).
-    Inc {
-        impact: "degraded",
-        ..inc(
-            "api-slow",
-            1,
-            "api",
-            "2025-11-10T12:10:00Z",
-            "2025-11-10T12:30:00Z",
-        )
-    }
+    inc(
+        "api-slow",
+        1,
+        "api",
+        "2025-11-10T12:10:00Z",
+        "2025-11-10T12:30:00Z",
+    )
+    .impact("degraded")
     .write(&site);
     // web, November: a 60-minute outage with a 10-minute maintenance
     // window inside it: 50 minutes.
@@ -191,12 +146,11 @@ fn record_site() -> Site {
     )
     .write(&site);
     // docs, January: still active, impacting up to "as of": 60 minutes.
-    Inc {
-        mitigated: None,
-        resolved: None,
-        ..inc("docs-active", 4, "docs", "2026-01-15T11:00:00Z", "")
-    }
-    .write(&site);
+    Incident::new("docs-active", "2026-01-15T11:00:00Z")
+        .severity(4)
+        .services("[docs]")
+        .active()
+        .write(&site);
     // A confidential S1 on docs, 20 minutes in November: it counts, it is
     // never named; its marker is in every text field.
     let secret_extra = format!(
@@ -206,28 +160,18 @@ fn record_site() -> Site {
          corrective_actions:\n  - title: \"{LEAK}-action\"\n    url: https://tracker.example.com/{LEAK}-action-url\n\
          \x20   status: open\n    due: 2025-12-01\n    owner: \"{LEAK}-owner\"\n"
     );
-    let secret = Inc {
-        confidential: true,
-        extra: &secret_extra,
-        ..inc(
-            SECRET_ID,
-            1,
-            "docs",
-            "2025-11-15T08:00:00Z",
-            "2025-11-15T08:20:00Z",
-        )
-    };
-    secret.write(&site);
-    // The title is replaced by one carrying the marker too.
-    let path = format!("data/incidents/2025/{SECRET_ID}.yaml");
-    let text = std::fs::read_to_string(site.root().join(&path)).unwrap();
-    site.file(
-        &path,
-        &text.replace(
-            &format!("title: \"Incident {SECRET_ID}\""),
-            &format!("title: \"{LEAK}-title\""),
-        ),
-    );
+    // The title carries the marker too.
+    inc(
+        SECRET_ID,
+        1,
+        "docs",
+        "2025-11-15T08:00:00Z",
+        "2025-11-15T08:20:00Z",
+    )
+    .title(&format!("{LEAK}-title"))
+    .confidential(true)
+    .extra(&secret_extra)
+    .write(&site);
     site
 }
 
@@ -891,18 +835,14 @@ fn a_second_by_second_recount_agrees_with_the_export() {
             halves,
         });
         let list: Vec<&str> = services.iter().map(|&s| IDS[s]).collect();
-        Inc {
-            id: &format!("gen-{k:02}"),
-            severity,
-            confidential: k % 6 == 0,
-            services: &list.join(", "),
-            start: &at(start),
-            mitigated: mitigated.map(at).as_deref(),
-            resolved: resolved.map(at).as_deref(),
-            impact,
-            extra: "",
-        }
-        .write(&site);
+        Incident::new(&format!("gen-{k:02}"), &at(start))
+            .severity(severity)
+            .confidential(k % 6 == 0)
+            .services(&format!("[{}]", list.join(", ")))
+            .mitigated_at(mitigated.map(at).as_deref())
+            .resolved_at(resolved.map(at).as_deref())
+            .impact(impact)
+            .write(&site);
     }
     // Maintenance: one across the November/December boundary, one on every
     // service, one inside the first (year-boundary) incident.

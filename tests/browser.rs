@@ -17,12 +17,17 @@
 //! installs it). Without it the test fails under CI and is skipped, loudly,
 //! elsewhere so that `cargo test` works on a fresh machine.
 
+mod common;
+
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
+
+use common::{build_sample_site, found_or_skip, found_or_skip_under};
 
 /// Injected first in `<head>`: records script errors and failed loads that
 /// the console may not show (a broken image, a stylesheet that 404s).
@@ -379,7 +384,6 @@ fn probe(browser: &Path, url: &str, extra: &[&str]) -> BTreeMap<String, String> 
     load(browser, url, 1400, extra, None).probe
 }
 
-/// Chromium, or `None` outside CI when it is not installed (CI must have it).
 /// One browser test at a time: each starts several headless Chromiums, and
 /// on a 2-core CI machine five of them at once starve the page loads.
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
@@ -387,33 +391,17 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Chromium, or `None` outside CI when it is not installed (CI must have it).
 fn browser_or_skip() -> Option<PathBuf> {
-    let found = chromium();
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is required under CI: apt-get install chromium"
-        );
-        eprintln!("SKIPPED: no chromium on PATH (apt-get install chromium)");
-    }
-    found
+    found_or_skip(chromium().ok_or_else(|| {
+        "the browser tests need chromium on PATH: apt-get install chromium".to_string()
+    }))
 }
 
-/// Builds the sample site, as GitLab Pages serves a project, into `dir`.
-fn build_sample(dir: &Path) -> PathBuf {
-    let out = dir.join("public");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&out)
-        .args(["--base-url", "https://larkspur.gitlab.io/project/"])
-        .env("SOURCE_DATE_EPOCH", "1793491200")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    out
+/// The sample site, built as GitLab Pages serves a project: its temporary
+/// directory (removed on drop) and the output folder in it.
+fn build_sample() -> (tempfile::TempDir, PathBuf) {
+    build_sample_site(&["--base-url", "https://larkspur.gitlab.io/project/"])
 }
 
 /// `target/browser-artifacts/`, emptied of an earlier run's screenshots
@@ -444,8 +432,7 @@ fn sample_site_renders_styled_in_a_real_browser() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve(out.clone());
     let incident = std::fs::read_dir(out.join("incidents"))
         .unwrap()
@@ -532,8 +519,7 @@ fn availability_pages_render_in_light_dark_and_on_a_phone() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve(out.clone());
     let shots = artifacts();
 
@@ -653,8 +639,7 @@ fn pages_fit_a_phone_and_a_laptop() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve(out.clone());
     let shots = artifacts();
     // The bundle post-mortem (diagram and a long facts box), the availability
@@ -743,8 +728,7 @@ fn search_box_finds_and_highlights_and_never_finds_confidential() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     // Confidential incidents of the sample: their pages must never be found.
     let confidential: Vec<String> =
         walk_yaml(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/incidents"))
@@ -863,28 +847,69 @@ fn walk_yaml(dir: &Path) -> Vec<String> {
     texts
 }
 
-/// Where `.ci/run` installs axe-core from npm, unless `OPSBOOK_AXE` names
-/// an `axe.min.js` elsewhere.
+/// axe-core, or `None` outside CI when it is not installed (see
+/// [`find_axe`]; CI must have it).
 fn axe_or_skip() -> Option<PathBuf> {
-    let path = std::env::var_os("OPSBOOK_AXE")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let home = PathBuf::from(std::env::var_os("HOME")?);
-            Some(home.join(".cache/opsbook-a11y/node_modules/axe-core/axe.min.js"))
-        })
-        .filter(|p| p.is_file());
-    if path.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "axe-core is required under CI: npm install --no-save --prefix \
-             \"$HOME/.cache/opsbook-a11y\" axe-core@4 (or set OPSBOOK_AXE)"
-        );
-        eprintln!(
-            "SKIPPED: the axe-core checks (npm install --no-save --prefix \
-             \"$HOME/.cache/opsbook-a11y\" axe-core@4, or set OPSBOOK_AXE)"
-        );
+    found_or_skip(find_axe(
+        std::env::var_os("OPSBOOK_AXE"),
+        std::env::var_os("HOME"),
+    ))
+}
+
+/// The `axe.min.js` that `opsbook_axe` (the value of `OPSBOOK_AXE`) names,
+/// or, when it is not set, the one `.ci/run` installs from npm under
+/// `home`. A set `OPSBOOK_AXE` that names no file is a mistake to name,
+/// not a missing install to skip over quietly.
+fn find_axe(opsbook_axe: Option<OsString>, home: Option<OsString>) -> Result<PathBuf, String> {
+    if let Some(path) = opsbook_axe.map(PathBuf::from) {
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "OPSBOOK_AXE is set to {}, which is not a file: point it at axe.min.js, or unset it",
+                path.display()
+            ))
+        };
     }
-    path
+    home.map(|h| PathBuf::from(h).join(".cache/opsbook-a11y/node_modules/axe-core/axe.min.js"))
+        .filter(|p| p.is_file())
+        .ok_or_else(|| {
+            "the axe-core checks need axe-core: npm install --no-save --prefix \
+             \"$HOME/.cache/opsbook-a11y\" axe-core@4, or set OPSBOOK_AXE"
+                .to_string()
+        })
+}
+
+/// A set `OPSBOOK_AXE` that names nothing fails under CI, and skips
+/// elsewhere, with a message naming the path; one that names a file is
+/// used, and without it the npm install under `HOME` is.
+#[test]
+fn a_wrong_opsbook_axe_path_is_named_and_fails_under_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("nowhere/axe.min.js");
+    let named = wrong.display().to_string();
+    let why = find_axe(Some(wrong.clone().into()), None).unwrap_err();
+    assert!(why.contains(&named), "{why}");
+    let under_ci = std::panic::catch_unwind(|| {
+        found_or_skip_under(find_axe(Some(wrong.clone().into()), None), true)
+    })
+    .expect_err("a wrong OPSBOOK_AXE fails under CI");
+    let message = under_ci
+        .downcast_ref::<String>()
+        .expect("a formatted panic");
+    assert!(message.contains(&named), "{message}");
+    assert_eq!(found_or_skip_under(Err::<PathBuf, _>(why), false), None);
+
+    let set = dir.path().join("axe.min.js");
+    std::fs::write(&set, "/* axe */").unwrap();
+    assert_eq!(find_axe(Some(set.clone().into()), None), Ok(set));
+    let installed = dir
+        .path()
+        .join(".cache/opsbook-a11y/node_modules/axe-core/axe.min.js");
+    assert!(find_axe(None, Some(dir.path().into())).is_err());
+    std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
+    std::fs::write(&installed, "/* axe */").unwrap();
+    assert_eq!(find_axe(None, Some(dir.path().into())), Ok(installed));
 }
 
 /// Issue 9, how it is checked: the sample's main pages (home, a long
@@ -900,8 +925,7 @@ fn main_pages_in_light_dark_laptop_and_phone_load_clean_and_pass_axe() {
         return;
     };
     let axe = axe_or_skip();
-    let dir = tempfile::tempdir().unwrap();
-    let out = build_sample(dir.path());
+    let (_dir, out) = build_sample();
     let server = serve_with(out.clone(), axe.clone());
     let shots = artifacts();
     let pages = [

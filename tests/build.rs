@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    Site, all_text, assert_same_tree, count, first, page, select_attr, select_text, weighted,
+    Site, all_text, assert_same_tree, count, first, one_page_site, page, select_attr, select_text,
+    weighted,
 };
 
 // ---------------------------------------------------------------- sections
@@ -165,10 +166,7 @@ const TOC_PAGE: &str = "\
 
 #[test]
 fn toc_holds_h2_to_h4_nested() {
-    let site = Site::new();
-    site.file("content/p.md", &page("Toc", TOC_PAGE));
-    site.build_ok();
-    let html = site.html("/p/");
+    let (_site, html) = one_page_site(TOC_PAGE, None);
 
     assert_eq!(
         select_attr(&html, "nav#TableOfContents a", "href"),
@@ -213,10 +211,7 @@ fn toc_holds_h2_to_h4_nested() {
 
 #[test]
 fn headings_get_unique_slug_ids_and_anchors() {
-    let site = Site::new();
-    site.file("content/p.md", &page("Toc", TOC_PAGE));
-    site.build_ok();
-    let html = site.html("/p/");
+    let (_site, html) = one_page_site(TOC_PAGE, None);
 
     let prose = ".prose :is(h1, h2, h3, h4, h5, h6)";
     assert_eq!(
@@ -268,16 +263,10 @@ fn toc_hide_removes_the_aside() {
 
 #[test]
 fn details_markdown_form_renders_inner_markdown_and_joins_toc() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Details",
-            "## Before\n\n{{% details summary=\"Show the log\" %}}\nSome **bold** text.\n\n## Inside heading\n\n- one\n- two\n{{% /details %}}\n\nAfter.\n",
-        ),
+    let (_site, html) = one_page_site(
+        "## Before\n\n{{% details summary=\"Show the log\" %}}\nSome **bold** text.\n\n## Inside heading\n\n- one\n- two\n{{% /details %}}\n\nAfter.\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
 
     assert_eq!(select_text(&html, "details > summary"), ["Show the log"]);
     assert_eq!(select_text(&html, "details strong"), ["bold"]);
@@ -292,16 +281,10 @@ fn details_markdown_form_renders_inner_markdown_and_joins_toc() {
 
 #[test]
 fn alert_shortcode() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Alert",
-            "{{% alert title=\"Heads up\" color=\"warning\" %}}\nMind the *gap*.\n{{% /alert %}}\n",
-        ),
+    let (_site, html) = one_page_site(
+        "{{% alert title=\"Heads up\" color=\"warning\" %}}\nMind the *gap*.\n{{% /alert %}}\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
 
     assert_eq!(count(&html, "div.alert.alert-warning"), 1);
     assert_eq!(
@@ -313,16 +296,10 @@ fn alert_shortcode() {
 
 #[test]
 fn youtube_positional_and_named() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Video",
-            "{{< youtube dQw4w9WgXcQ >}}\n\n{{< youtube id=\"abc_DEF-1\" >}}\n",
-        ),
+    let (_site, html) = one_page_site(
+        "{{< youtube dQw4w9WgXcQ >}}\n\n{{< youtube id=\"abc_DEF-1\" >}}\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
 
     let srcs = select_attr(&html, "iframe", "src");
     assert_eq!(srcs.len(), 2, "{srcs:?}");
@@ -340,17 +317,11 @@ fn youtube_positional_and_named() {
 
 #[test]
 fn nested_shortcodes() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Nested",
-            "{{% details summary=\"Outer\" %}}\n{{% details summary=\"Inner\" %}}\n{{% alert title=\"Deep\" color=\"danger\" %}}\nDeep *text*.\n{{% /alert %}}\n{{% /details %}}\n{{% /details %}}\n\n\
+    let (_site, html) = one_page_site(
+        "{{% details summary=\"Outer\" %}}\n{{% details summary=\"Inner\" %}}\n{{% alert title=\"Deep\" color=\"danger\" %}}\nDeep *text*.\n{{% /alert %}}\n{{% /details %}}\n{{% /details %}}\n\n\
              {{< details summary=\"H-outer\" >}}{{< alert color=\"info\" >}}html inner{{< /alert >}}{{< /details >}}\n",
-        ),
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
 
     assert_eq!(
         select_text(&html, "details > summary"),
@@ -474,16 +445,10 @@ fn quoted_raw_and_bare_argument_values() {
 
 #[test]
 fn escaped_shortcodes_print_literally() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Escaped",
-            "Write {{</* alert */>}} for a call-out and {{%/* details summary=\"S\" */%}} for a fold.\n",
-        ),
+    let (_site, html) = one_page_site(
+        "Write {{</* alert */>}} for a call-out and {{%/* details summary=\"S\" */%}} for a fold.\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
 
     let text = select_text(&html, ".prose p").join("\n");
     assert!(text.contains("{{< alert >}}"), "{text}");
@@ -524,16 +489,10 @@ fn inner_is_raw_in_angle_form_and_rendered_in_percent_form() {
 
 #[test]
 fn kramdown_toc_no_toc_and_attribute_lines() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Kramdown",
-            "## On this page\n{:.no_toc}\n\n- TOC\n{:toc}\n\n## Alpha\n\nA paragraph.\n{: .alert .alert-info}\n\n### Beta\n\n## Gamma\n",
-        ),
+    let (_site, html) = one_page_site(
+        "## On this page\n{:.no_toc}\n\n- TOC\n{:toc}\n\n## Alpha\n\nA paragraph.\n{: .alert .alert-info}\n\n### Beta\n\n## Gamma\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
 
     assert_eq!(
         select_attr(&html, "nav.toc-inline a", "href"),
@@ -562,16 +521,7 @@ fn kramdown_toc_no_toc_and_attribute_lines() {
 
 #[test]
 fn fenced_yaml_is_highlighted() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "Code",
-            "```yaml\nservice: api # the name\nreplicas: 3\n```\n",
-        ),
-    );
-    site.build_ok();
-    let html = site.html("/p/");
+    let (_site, html) = one_page_site("```yaml\nservice: api # the name\nreplicas: 3\n```\n", None);
 
     let code = first(&html, "pre.highlight code.language-yaml");
     assert!(
@@ -590,13 +540,7 @@ fn fenced_yaml_is_highlighted() {
 
 #[test]
 fn unknown_language_is_plain_escaped_code() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page("Code", "```xyz\nif a < b && c > d { \"<b>\" }\n```\n"),
-    );
-    site.build_ok();
-    let html = site.html("/p/");
+    let (site, html) = one_page_site("```xyz\nif a < b && c > d { \"<b>\" }\n```\n", None);
 
     let code = first(&html, "pre > code.language-xyz");
     assert_eq!(

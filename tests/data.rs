@@ -2,9 +2,12 @@
 //! snapshot loads into the expected model, and every rule of
 //! docs/data-format.md is reported at its file, line and column.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use common::utc;
 use opsbook::data::{
     self, ActionStatus, Dataset, Impact, Month, Percent, Severity, Status, Urgency,
 };
@@ -178,10 +181,6 @@ fn month(s: &str) -> Month {
 
 fn pct(s: &str) -> Percent {
     Percent::parse(s).unwrap_or_else(|| panic!("{s}"))
-}
-
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
 // ---------------------------------------------------------------------------

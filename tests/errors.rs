@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Site, assert_same_tree, page};
+use common::{Site, assert_same_tree, page, small_site};
 
 // --------------------------------------------------------------- shortcodes
 
@@ -232,20 +232,9 @@ fn config_template_and_front_matter_errors_are_reported_together() {
 
 // ------------------------------------------------------ output is atomic
 
-fn good_site() -> Site {
-    let site = Site::new();
-    site.file("content/_index.md", &page("Home", "Hello.\n"))
-        .file("content/ops/_index.md", &page("Ops", ""))
-        .file("content/ops/a.md", &page("A", "## A\n"))
-        .file("content/ops/b/index.md", &page("B", "![x](x.png)\n"))
-        .bytes("content/ops/b/x.png", b"\x89PNG")
-        .file("static/robots.txt", "User-agent: *\n");
-    site
-}
-
 #[test]
 fn failed_build_leaves_previous_output_untouched() {
-    let site = good_site();
+    let site = small_site();
     site.build_ok();
     assert_eq!(
         site.root_entries(),
@@ -271,7 +260,7 @@ fn failed_build_leaves_previous_output_untouched() {
 
 #[test]
 fn failed_first_build_creates_no_output() {
-    let site = good_site();
+    let site = small_site();
     site.file("content/ops/a.md", &page("A", "{{% details %}}\n"));
     site.build()
         .assert_failure()
@@ -283,7 +272,7 @@ fn failed_first_build_creates_no_output() {
 
 #[test]
 fn check_writes_nothing() {
-    let site = good_site();
+    let site = small_site();
     let out = site.check_with(&[]);
     out.assert_success();
     assert!(out.stderr.contains("checked"), "{}", out.stderr);
@@ -293,7 +282,7 @@ fn check_writes_nothing() {
 
 #[test]
 fn check_fails_on_the_same_errors_as_build() {
-    let site = good_site();
+    let site = small_site();
     site.file("content/ops/a.md", &page("A", "{{< nope >}}\n"))
         .file("content/c.md", "---\ntitle: C\n---\n{{% details %}}\n");
 

@@ -4,22 +4,16 @@
 
 mod common;
 
-use common::{Site, count, page, select_attr, select_text};
+use common::{Site, count, one_page_site, page, select_attr, select_text};
 
 // ------------------------------------------------------------ shortcodes
 
 #[test]
 fn markdown_shortcode_inside_an_html_shortcode_has_its_markdown_rendered() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "P",
-            "{{< details summary=\"Tab\" >}}\n{{% alert color=\"info\" %}}\n**bold** and [a link](https://example.org/)\n{{% /alert %}}\n{{< /details >}}\n",
-        ),
+    let (site, html) = one_page_site(
+        "{{< details summary=\"Tab\" >}}\n{{% alert color=\"info\" %}}\n**bold** and [a link](https://example.org/)\n{{% /alert %}}\n{{< /details >}}\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
     assert_eq!(
         select_text(&html, "details .alert-info strong"),
         ["bold"],
@@ -40,13 +34,7 @@ fn markdown_shortcode_inside_an_html_shortcode_has_its_markdown_rendered() {
 fn nested_markdown_follows_the_sites_markdown_switches() {
     let body = "{{< details summary=\"Tab\" >}}\n{{% alert color=\"info\" %}}\nDone :white_check_mark: -- see https://status.example\n{{% /alert %}}\n{{< /details >}}\n";
     let text = |config: Option<&str>| {
-        let site = Site::new();
-        site.file("content/p.md", &page("P", body));
-        if let Some(c) = config {
-            site.file("opsbook.toml", c);
-        }
-        site.build_ok();
-        let html = site.html("/p/");
+        let (_site, html) = one_page_site(body, config);
         let links = select_attr(&html, "details .alert-info a", "href");
         (select_text(&html, "details .alert-info p").join(""), links)
     };
@@ -121,16 +109,10 @@ fn nested_markdown_links_are_rewritten_and_checked_as_the_pages_own() {
 
 #[test]
 fn named_arguments_may_have_spaces_around_the_equals_sign() {
-    let site = Site::new();
-    site.file(
-        "content/p.md",
-        &page(
-            "P",
-            "{{< alert color = \"warning\" title= \"Heads up\" >}}x{{< /alert >}}\n",
-        ),
+    let (_site, html) = one_page_site(
+        "{{< alert color = \"warning\" title= \"Heads up\" >}}x{{< /alert >}}\n",
+        None,
     );
-    site.build_ok();
-    let html = site.html("/p/");
     assert_eq!(count(&html, ".alert-warning"), 1);
     assert_eq!(
         select_text(&html, ".alert-warning .alert-heading"),

@@ -4,27 +4,15 @@
 
 mod common;
 
-use common::{Site, count, first, page, select_attr, select_text};
+use common::{Site, count, first, one_page_site, page, select_attr, select_text};
 use scraper::Html;
-
-/// Builds a site whose page `/p/` has `body`, with `opsbook.toml` if given.
-fn build(body: &str, config: Option<&str>) -> (Site, Html) {
-    let site = Site::new();
-    site.file("content/p.md", &page("P", body));
-    if let Some(c) = config {
-        site.file("opsbook.toml", c);
-    }
-    site.build_ok();
-    let html = site.html("/p/");
-    (site, html)
-}
 
 fn prose(body: &str) -> Html {
     prose_with(body, None)
 }
 
 fn prose_with(body: &str, config: Option<&str>) -> Html {
-    let (_site, html) = build(body, config);
+    let (_site, html) = one_page_site(body, config);
     Html::parse_fragment(&first(&html, "div.prose").inner_html())
 }
 
@@ -125,7 +113,7 @@ fn emoji_shortcodes_but_not_in_code_and_unknown_ones_stay() {
 
 #[test]
 fn heading_ids_as_hugo_makes_them() {
-    let (_site, html) = build(
+    let (_site, html) = one_page_site(
         "## A -- B\n\n## Use `x` & *y*\n\n## Intro\n\n## Intro\n\n## Fixed {#same}\n\n## Again {#same}\n\n## Same\n\n## ?!\n",
         None,
     );
@@ -203,7 +191,7 @@ fn definition_lists() {
 
 #[test]
 fn block_attribute_lines_set_attributes_sanitised() {
-    let (_site, html) = build(
+    let (_site, html) = one_page_site(
         "Intro\n{.lead #first}\n\n## Heading\n{#custom .wide}\n\n- a\n- b\n{style=\"color: red\" onclick=\"alert(1)\"}\n\n\
          | h |\n|---|\n| 1 |\n{.data title='t' href=\"javascript:alert(2)\"}\n\n> quoted\n{.note}\n\n\
          ```\n{.not-in-code}\n```\n",

@@ -8,6 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::incident::{Incident, narrative, quoted};
+use common::utc;
 use common::{
     Site, all_text, assert_same_tree, count, elements_with_attrs, first, page, select_attr,
     select_text, tree,
@@ -28,137 +30,6 @@ services:
     target: 99.95
     team: Production Engineering
 ";
-
-/// A YAML double-quoted string.
-fn q(s: &str) -> String {
-    format!(
-        "\"{}\"",
-        s.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('\n', "\\n")
-    )
-}
-
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .unwrap_or_else(|e| panic!("bad fixture time {s}: {e}"))
-        .with_timezone(&Utc)
-}
-
-/// A small valid incident; `extra` is appended as-is (summary, timeline...).
-#[derive(Clone)]
-struct Inc {
-    id: String,
-    title: String,
-    severity: u8,
-    confidential: bool,
-    /// YAML flow list, e.g. `[web, api]`.
-    services: String,
-    started: String,
-    /// Minutes of impact; `None`: still active.
-    minutes: Option<i64>,
-    /// Status when `minutes` is set: `resolved` or `mitigated`.
-    status: &'static str,
-    root_cause: Option<String>,
-    extra: String,
-}
-
-impl Inc {
-    fn new(id: &str, started: &str) -> Inc {
-        Inc {
-            id: id.to_string(),
-            title: format!("Incident {id}"),
-            severity: 2,
-            confidential: false,
-            services: "[web]".into(),
-            started: started.into(),
-            minutes: Some(30),
-            status: "resolved",
-            root_cause: None,
-            extra: String::new(),
-        }
-    }
-    fn title(mut self, t: &str) -> Inc {
-        self.title = t.into();
-        self
-    }
-    fn sev(mut self, s: u8) -> Inc {
-        self.severity = s;
-        self
-    }
-    fn confidential(mut self) -> Inc {
-        self.confidential = true;
-        self
-    }
-    fn services(mut self, s: &str) -> Inc {
-        self.services = s.into();
-        self
-    }
-    fn minutes(mut self, m: Option<i64>) -> Inc {
-        self.minutes = m;
-        self
-    }
-    fn status(mut self, s: &'static str) -> Inc {
-        self.status = s;
-        self
-    }
-    fn root_cause(mut self, r: &str) -> Inc {
-        self.root_cause = Some(r.into());
-        self
-    }
-    fn extra(mut self, yaml: &str) -> Inc {
-        self.extra = yaml.into();
-        self
-    }
-
-    /// `data/incidents/YYYY/<id>.yaml`, YYYY the UTC year of the start.
-    fn path(&self) -> String {
-        format!(
-            "data/incidents/{}/{}.yaml",
-            utc(&self.started).format("%Y"),
-            self.id
-        )
-    }
-
-    fn yaml(&self) -> String {
-        let mut y = format!(
-            "id: {}\ntitle: {}\nseverity: {}\nstatus: {}\nconfidential: {}\nservices: {}\nstarted_at: {}\n",
-            q(&self.id),
-            q(&self.title),
-            self.severity,
-            if self.minutes.is_some() {
-                self.status
-            } else {
-                "active"
-            },
-            self.confidential,
-            self.services,
-            self.started,
-        );
-        if let Some(m) = self.minutes {
-            let end = (utc(&self.started) + Duration::minutes(m)).to_rfc3339();
-            y.push_str(&format!("mitigated_at: {end}\n"));
-            if self.status == "resolved" {
-                y.push_str(&format!("resolved_at: {end}\n"));
-            }
-        }
-        y.push_str("impact: outage\n");
-        if let Some(r) = &self.root_cause {
-            y.push_str(&format!("root_cause: {}\n", q(r)));
-        }
-        y.push_str(&self.extra);
-        y
-    }
-
-    fn write(&self, site: &Site) {
-        site.file(&self.path(), &self.yaml());
-    }
-}
-
-/// A narrative for incident `id`.
-fn narrative(id: &str, title: &str, body: &str) -> String {
-    format!("---\ntitle: {}\nincident: {}\n---\n{body}", q(title), q(id))
-}
 
 /// `SOURCE_DATE_EPOCH` for midnight UTC of a date.
 fn epoch(y: i32, m: u32, d: u32) -> String {
@@ -260,13 +131,13 @@ fn located(stderr: &str, level: &str) -> Vec<(String, String)> {
 
 /// Every text field of a confidential incident holds a marker; none may
 /// reach any file of the output.
-fn confidential_incident(tag: &str, started: &str, sev: u8, services: &str) -> Inc {
+fn confidential_incident(tag: &str, started: &str, sev: u8, services: &str) -> Incident {
     let m = |field: &str| format!("CONFMARK-{field}-{tag}");
-    Inc::new(&format!("confmark-id-{tag}"), started)
+    Incident::new(&format!("confmark-id-{tag}"), started)
         .title(&m("title"))
-        .sev(sev)
+        .severity(sev)
         .services(services)
-        .confidential()
+        .confidential(true)
         .root_cause(&m("rootcause"))
         .extra(&format!(
             "url: https://gitlab.example.com/infra/production/-/issues/{url}
@@ -286,24 +157,24 @@ corrective_actions:
     owner: {owner}
 ",
             url = m("url"),
-            l1 = q(&m("label1")),
-            l2 = q(&m("label2")),
+            l1 = quoted(&m("label1")),
+            l2 = quoted(&m("label2")),
             summary = m("summary"),
             summary_link = m("summarylink"),
-            t1 = q(&m("timeline1")),
+            t1 = quoted(&m("timeline1")),
             at2 = (utc(started) + Duration::minutes(5)).to_rfc3339(),
-            t2 = q(&m("timeline2")),
-            a1 = q(&m("action")),
+            t2 = quoted(&m("timeline2")),
+            a1 = quoted(&m("action")),
             a1url = m("actionurl"),
-            owner = q(&m("owner")),
+            owner = quoted(&m("owner")),
         ))
 }
 
-fn public_incident(tag: &str, started: &str, sev: u8, services: &str) -> Inc {
+fn public_incident(tag: &str, started: &str, sev: u8, services: &str) -> Incident {
     let m = |field: &str| format!("PUBMARK-{field}-{tag}");
-    Inc::new(&format!("pub-{tag}"), started)
+    Incident::new(&format!("pub-{tag}"), started)
         .title(&m("title"))
-        .sev(sev)
+        .severity(sev)
         .services(services)
         .root_cause(&m("rootcause"))
         .extra(&format!(
@@ -324,14 +195,14 @@ corrective_actions:
     owner: {owner}
 ",
             url = m("url"),
-            l1 = q(&m("label")),
+            l1 = quoted(&m("label")),
             summary = m("summary"),
-            t1 = q(&m("timeline1")),
+            t1 = quoted(&m("timeline1")),
             at2 = (utc(started) + Duration::minutes(5)).to_rfc3339(),
-            t2 = q(&m("timeline2")),
-            a1 = q(&m("action")),
+            t2 = quoted(&m("timeline2")),
+            a1 = quoted(&m("action")),
             a1url = m("actionurl"),
-            owner = q(&m("owner")),
+            owner = quoted(&m("owner")),
         ))
 }
 
@@ -539,10 +410,10 @@ fn confidential_incidents_never_reach_any_output_file() {
 fn confidential_narrative_bundle_attachments_are_not_published() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    Inc::new("secret-1", "2026-02-10T08:00:00Z")
-        .confidential()
+    Incident::new("secret-1", "2026-02-10T08:00:00Z")
+        .confidential(true)
         .write(&site);
-    Inc::new("open-1", "2026-02-11T08:00:00Z").write(&site);
+    Incident::new("open-1", "2026-02-11T08:00:00Z").write(&site);
     site.file(
         "content/postmortems/secret-1/index.md",
         &narrative("secret-1", "Secret", "![diagram](diagram.svg)\n"),
@@ -648,12 +519,12 @@ fn untrusted_text_is_sanitised_everywhere() {
         "data/services.yaml",
         &format!(
             "services:\n  - id: api\n    name: API\n    weight: 5\n    target: 99.95\n    description: {}\n  - id: web\n    name: Web\n    weight: 5\n    target: 99.95\n    description: {}\n",
-            q(&format!("API *docs* {MD_PAYLOAD}")),
-            q(&format!("Web **bold** {PAYLOAD}"))
+            quoted(&format!("API *docs* {MD_PAYLOAD}")),
+            quoted(&format!("Web **bold** {PAYLOAD}"))
         ),
     )
     .file("content/_index.md", &page("Home", "Welcome.\n"));
-    Inc::new("evil-1", "2026-07-07T09:30:00Z")
+    Incident::new("evil-1", "2026-07-07T09:30:00Z")
         .title(&format!("Title {PAYLOAD}"))
         .root_cause(&format!("Cause {PAYLOAD}"))
         .extra(&format!(
@@ -678,22 +549,22 @@ corrective_actions:
   - title: {a3}
     status: open
 ",
-            url = q(URL_PAYLOAD),
-            label = q(PAYLOAD),
-            summary = q(&format!(
+            url = quoted(URL_PAYLOAD),
+            label = quoted(PAYLOAD),
+            summary = quoted(&format!(
                 "Summary **bold** `code` [ok](https://ok.example/a) {PAYLOAD}"
             )),
-            t1 = q(&format!("Timeline **bold** {PAYLOAD}")),
-            t2 = q(&format!(
+            t1 = quoted(&format!("Timeline **bold** {PAYLOAD}")),
+            t2 = quoted(&format!(
                 "[ref link][r] {PAYLOAD}\n\n[r]: javascript:alert(9)"
             )),
-            a1 = q(&format!("Action **bold** {PAYLOAD}")),
-            a1url = q(URL_PAYLOAD_2),
-            a2 = q(&format!("Second {PAYLOAD}")),
-            a2url = q(URL_PAYLOAD),
-            t3 = q(&format!("Markdown only {MD_PAYLOAD}")),
-            a3 = q(&format!("Markdown only {MD_PAYLOAD}")),
-            owner = q(&format!("Owner {PAYLOAD}")),
+            a1 = quoted(&format!("Action **bold** {PAYLOAD}")),
+            a1url = quoted(URL_PAYLOAD_2),
+            a2 = quoted(&format!("Second {PAYLOAD}")),
+            a2url = quoted(URL_PAYLOAD),
+            t3 = quoted(&format!("Markdown only {MD_PAYLOAD}")),
+            a3 = quoted(&format!("Markdown only {MD_PAYLOAD}")),
+            owner = quoted(&format!("Owner {PAYLOAD}")),
         ))
         .write(&site);
     site.build_ok();
@@ -770,7 +641,7 @@ corrective_actions:
 fn javascript_urls_in_snapshots_are_rejected() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    let i = Inc::new("js-1", "2026-07-07T09:30:00Z").extra(
+    let i = Incident::new("js-1", "2026-07-07T09:30:00Z").extra(
         "url: javascript:alert(1)
 corrective_actions:
   - title: Fix
@@ -800,8 +671,7 @@ fn path_like_incident_ids_are_rejected_and_nothing_is_written() {
         ("escape", "../../../escape"),
     ];
     for (file, id) in bad {
-        let mut i = Inc::new(file, "2026-07-07T09:30:00Z");
-        i.id = id.to_string();
+        let i = Incident::new(id, "2026-07-07T09:30:00Z");
         site.file(&format!("data/incidents/2026/{file}.yaml"), &i.yaml());
     }
     // The output goes one level down, so that its parent is ours to watch.
@@ -835,7 +705,7 @@ fn path_like_incident_ids_are_rejected_and_nothing_is_written() {
 fn narrative_with_a_path_as_incident_is_an_error() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    Inc::new("17054", "2026-07-07T09:30:00Z").write(&site);
+    Incident::new("17054", "2026-07-07T09:30:00Z").write(&site);
     site.file(
         "content/postmortems/x.md",
         &narrative("../../etc", "Escape", "## Summary\n\nText.\n"),
@@ -1170,34 +1040,34 @@ fn index_site() -> Site {
             "title = \"Larkspur Ops\"\nbase_url = \"https://ops.example.com/book/\"\n",
         )
         .file("content/_index.md", &page("Home", "Welcome.\n"));
-    Inc::new("a1", "2026-05-02T08:00:00Z")
+    Incident::new("a1", "2026-05-02T08:00:00Z")
         .title("Deploy broke sign-in")
-        .sev(2)
-        .minutes(Some(90))
+        .severity(2)
+        .minutes(90)
         .root_cause("Deploy")
         .write(&site);
-    Inc::new("a2", "2026-01-15T08:00:00Z")
+    Incident::new("a2", "2026-01-15T08:00:00Z")
         .title("API latency")
-        .sev(1)
+        .severity(1)
         .services("[api]")
-        .minutes(None)
+        .active()
         .write(&site);
     // 01:00+02:00 on New Year's day is still 2025 in UTC.
-    Inc::new("b1", "2026-01-01T01:00:00+02:00")
+    Incident::new("b1", "2026-01-01T01:00:00+02:00")
         .title("Slow git pushes")
-        .sev(3)
+        .severity(3)
         .services("[web, api]")
-        .minutes(Some(12))
-        .status("mitigated")
+        .minutes(12)
+        .resolved_at(None)
         .write(&site);
-    Inc::new("b2", "2025-02-01T08:00:00Z")
+    Incident::new("b2", "2025-02-01T08:00:00Z")
         .title("Web blips")
-        .sev(4)
+        .severity(4)
         .write(&site);
-    Inc::new("c1", "2026-03-01T08:00:00Z")
+    Incident::new("c1", "2026-03-01T08:00:00Z")
         .title("Secret thing")
-        .sev(1)
-        .confidential()
+        .severity(1)
+        .confidential(true)
         .write(&site);
     site
 }
@@ -1418,7 +1288,7 @@ fn atom_feed_keeps_the_50_newest() {
         .file("opsbook.toml", "base_url = \"https://ops.example.com/\"\n");
     let start = utc("2026-01-01T00:00:00Z");
     for n in 0..55 {
-        Inc::new(
+        Incident::new(
             &format!("n{n:02}"),
             &(start + Duration::days(n)).to_rfc3339(),
         )
@@ -1499,7 +1369,7 @@ fn narrative_and_data_errors_are_reported_together_and_keep_the_old_output() {
     let before = site.output_tree();
 
     // One bad snapshot and one bad narrative.
-    Inc::new("17099", "2026-08-01T00:00:00Z")
+    Incident::new("17099", "2026-08-01T00:00:00Z")
         .services("[web, dns]")
         .write(&site);
     site.file(
@@ -1520,7 +1390,7 @@ fn narrative_and_data_errors_are_reported_together_and_keep_the_old_output() {
 fn a_bad_snapshot_does_not_make_valid_narratives_unknown() {
     let site = full_site();
     site.file("content/postmortems/17054.md", SCRAMBLED_NARRATIVE);
-    Inc::new("17099", "2026-08-01T00:00:00Z")
+    Incident::new("17099", "2026-08-01T00:00:00Z")
         .services("[web, dns]")
         .write(&site);
     let out = site.build();
@@ -1641,7 +1511,7 @@ fn blameless_name_match_is_case_insensitive_and_located() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES)
         .file("opsbook.toml", "[blameless]\nnames = [\"Jane Doe\"]\n");
-    Inc::new("case-1", "2026-04-01T10:00:00Z")
+    Incident::new("case-1", "2026-04-01T10:00:00Z")
         .extra(
             "timeline:
   - at: 2026-04-01T10:00:00Z
@@ -1680,7 +1550,7 @@ timeline:
 fn new_postmortem_writes_the_review_skeleton() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    Inc::new("17054", "2026-07-07T09:30:00Z")
+    Incident::new("17054", "2026-07-07T09:30:00Z")
         .extra(SCAFFOLD_INCIDENT_TIMELINE)
         .write(&site);
     let root = site.root_str().to_string();
@@ -1755,7 +1625,7 @@ fn new_postmortem_writes_the_review_skeleton() {
 fn new_postmortem_skeleton_passes_the_blameless_check() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    Inc::new("17054", "2026-07-07T09:30:00Z")
+    Incident::new("17054", "2026-07-07T09:30:00Z")
         .extra(SCAFFOLD_INCIDENT_TIMELINE)
         .write(&site);
     site.run(&["new", "postmortem", "17054", "--root", site.root_str()])
@@ -1772,7 +1642,7 @@ fn new_postmortem_skeleton_passes_the_blameless_check() {
 fn new_postmortem_does_not_turn_upstream_links_into_script() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    Inc::new("17054", "2026-07-07T09:30:00Z")
+    Incident::new("17054", "2026-07-07T09:30:00Z")
         .extra(
             "timeline:
   - at: 2026-07-07T09:30:00Z
@@ -1792,7 +1662,7 @@ fn new_postmortem_does_not_turn_upstream_links_into_script() {
 fn new_postmortem_rejects_path_like_ids() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    Inc::new("17054", "2026-07-07T09:30:00Z").write(&site);
+    Incident::new("17054", "2026-07-07T09:30:00Z").write(&site);
     let before = tree(site.root());
     for id in ["../../x", "a/b", "..", "X"] {
         site.run(&["new", "postmortem", id, "--root", site.root_str()])
@@ -1829,8 +1699,8 @@ fn building_twice_gives_identical_output() {
 #[test]
 fn handbook_links_to_incident_pages_are_checked() {
     let site = full_site();
-    Inc::new("17077", "2026-08-02T00:00:00Z")
-        .confidential()
+    Incident::new("17077", "2026-08-02T00:00:00Z")
+        .confidential(true)
         .write(&site);
     site.file(
         "content/links.md",

@@ -6,10 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use common::{Site, count, first, page, select_attr, select_text, weighted};
+use common::incident::Incident;
+use common::{Site, build_sample_site, count, first, page, select_attr, select_text, weighted};
 use scraper::Html;
 
 const SERVICES: &str = "\
@@ -46,14 +46,12 @@ fn site(config: &str) -> Site {
         ("102", 5, false, "Slow API pages"),
         ("103", 7, true, "CONFMARK secret outage"),
     ] {
-        site.file(
-            &format!("data/incidents/2026/{id}.yaml"),
-            &format!(
-                "id: \"{id}\"\ntitle: \"{title}\"\nseverity: 2\nstatus: resolved\nconfidential: {confidential}\n\
-                 services: [api]\nstarted_at: 2026-03-{day:02}T08:00:00Z\nmitigated_at: 2026-03-{day:02}T08:30:00Z\n\
-                 resolved_at: 2026-03-{day:02}T09:00:00Z\nimpact: outage\n"
-            ),
-        );
+        Incident::new(id, &format!("2026-03-{day:02}T08:00:00Z"))
+            .title(title)
+            .services("[api]")
+            .confidential(confidential)
+            .resolved_after(60)
+            .write(&site);
     }
     site.file(
         "content/postmortems/101.md",
@@ -305,27 +303,13 @@ fn the_footer_does_not_double_its_full_stop() {
     }
 }
 
-/// The sample site, built as GitLab Pages serves it.
-fn sample() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let status = Command::new(env!("CARGO_BIN_EXE_opsbook"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", "1793491200")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    (dir, out)
-}
-
 fn read(out: &Path, rel: &str) -> Html {
     Html::parse_document(&std::fs::read_to_string(out.join(rel)).unwrap())
 }
 
 #[test]
 fn the_sample_shows_the_features() {
-    let (_dir, out) = sample();
+    let (_dir, out) = build_sample_site(&[]);
     // A post-mortem bundle with its diagram, referenced from the narrative.
     let pm = read(&out, "incidents/2231/index.html");
     assert_eq!(

@@ -6,6 +6,7 @@ mod common;
 #[path = "common/fixture.rs"]
 mod fixture;
 
+use common::incident::Incident;
 use common::{Output, Site, page};
 use fixture::{FixtureServer, Reply};
 
@@ -111,14 +112,12 @@ fn a_link_to_a_confidential_incident_is_broken() {
         "services:\n  - id: api\n    name: API\n    weight: 5\n    target: 99.95\n",
     );
     for (id, conf) in [("pub-1", false), ("sec-1", true)] {
-        site.file(
-            &format!("data/incidents/2026/{id}.yaml"),
-            &format!(
-                "id: \"{id}\"\ntitle: \"T\"\nseverity: 2\nstatus: resolved\nconfidential: {conf}\n\
-                 services: [api]\nstarted_at: 2026-03-02T08:00:00Z\nmitigated_at: 2026-03-02T08:30:00Z\n\
-                 resolved_at: 2026-03-02T09:00:00Z\nimpact: outage\n"
-            ),
-        );
+        Incident::new(id, "2026-03-02T08:00:00Z")
+            .title("T")
+            .services("[api]")
+            .confidential(conf)
+            .resolved_after(60)
+            .write(&site);
     }
     site.file(
         "content/postmortems/pub-1.md",

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::incident::Incident;
 use common::{Site, count, page, select_text};
 
 // ---------------------------------------------------- defect 5: deep nesting
@@ -61,19 +62,6 @@ services:
     target: 99.95
 ";
 
-const INCIDENT: &str = "\
-id: \"inc-1\"
-title: \"Pool drained\"
-severity: 2
-status: resolved
-confidential: false
-services: [web]
-started_at: 2026-03-05T08:00:00Z
-mitigated_at: 2026-03-05T08:30:00Z
-resolved_at: 2026-03-05T08:30:00Z
-impact: outage
-";
-
 /// The raw HTML of `<section id="ID" ...>` up to its `</section>`.
 fn raw_section<'a>(html: &'a str, id: &str) -> &'a str {
     let start = html
@@ -86,8 +74,10 @@ fn raw_section<'a>(html: &'a str, id: &str) -> &'a str {
 #[test]
 fn details_with_a_heading_inside_a_narrative_stays_in_its_section() {
     let site = Site::new();
+    Incident::new("inc-1", "2026-03-05T08:00:00Z")
+        .title("Pool drained")
+        .write(&site);
     site.file("data/services.yaml", SERVICES)
-        .file("data/incidents/2026/inc-1.yaml", INCIDENT)
         .file("content/_index.md", &page("Home", "Welcome.\n"))
         .file(
             "content/postmortems/inc-1.md",

@@ -10,6 +10,7 @@ mod fixture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::incident::Incident;
 use common::{Output, Site};
 use fixture::{FixtureServer, Recorded, Reply};
 use serde_json::Value;
@@ -30,17 +31,15 @@ fn site(server: Option<&FixtureServer>) -> Site {
             s.url("")
         ));
     }
-    site.file("opsbook.toml", &toml)
-        .file(
-            "data/services.yaml",
-            "services:\n  - id: web\n    name: Web\n    weight: 1\n    target: 99.9\n",
-        )
-        .file(
-            "data/incidents/2026/inc-1.yaml",
-            "id: inc-1\ntitle: Web outage\nseverity: 1\nstatus: resolved\nconfidential: false\n\
-             services: [web]\nstarted_at: 2026-11-10T10:00:00Z\nresolved_at: 2026-11-10T10:30:00Z\n\
-             impact: outage\n",
-        );
+    site.file("opsbook.toml", &toml).file(
+        "data/services.yaml",
+        "services:\n  - id: web\n    name: Web\n    weight: 1\n    target: 99.9\n",
+    );
+    Incident::new("inc-1", "2026-11-10T10:00:00Z")
+        .title("Web outage")
+        .severity(1)
+        .mitigated_at(None)
+        .write(&site);
     site
 }
 

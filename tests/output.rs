@@ -8,19 +8,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{Output, Site, assert_same_tree, page, tree};
+use common::{Output, Site, assert_same_tree, page, small_site, tree};
 
 const MARKER: &str = ".opsbook-output";
 
+/// `common::small_site` in a git checkout.
 fn good_site() -> Site {
-    let site = Site::new();
-    site.file("content/_index.md", &page("Home", "Hello.\n"))
-        .file("content/ops/_index.md", &page("Ops", ""))
-        .file("content/ops/a.md", &page("A", "## A\n"))
-        .file("content/ops/b/index.md", &page("B", "![x](x.png)\n"))
-        .bytes("content/ops/b/x.png", b"\x89PNG")
-        .file("static/robots.txt", "User-agent: *\n")
-        .file(".git/HEAD", "ref: refs/heads/main\n");
+    let site = small_site();
+    site.file(".git/HEAD", "ref: refs/heads/main\n");
     site
 }
 

@@ -6,38 +6,17 @@
 
 mod common;
 
+use common::incident::{Incident, narrative};
 use common::{Site, all_text, count, first, select_attr, select_text};
 use scraper::Html;
 
 const SERVICES: &str = common::API_WEB_SERVICES;
 
-/// A resolved 30-minute outage; `extra` is appended (root cause, actions...).
-fn incident(site: &Site, id: &str, year: u32, sev: u8, services: &str, extra: &str) {
-    incident_with(site, id, year, sev, services, false, extra);
-}
-
-fn incident_with(
-    site: &Site,
-    id: &str,
-    year: u32,
-    sev: u8,
-    services: &str,
-    confidential: bool,
-    extra: &str,
-) {
-    site.file(
-        &format!("data/incidents/{year}/{id}.yaml"),
-        &format!(
-            "id: \"{id}\"\ntitle: \"Incident {id}\"\nseverity: {sev}\nstatus: resolved\n\
-             confidential: {confidential}\nservices: {services}\n\
-             started_at: {year}-06-01T10:00:00Z\nmitigated_at: {year}-06-01T10:30:00Z\n\
-             resolved_at: {year}-06-01T10:30:00Z\nimpact: outage\n{extra}"
-        ),
-    );
-}
-
-fn narrative(id: &str, body: &str) -> String {
-    format!("---\ntitle: \"Review of {id}\"\nincident: \"{id}\"\n---\n{body}")
+/// A resolved 30-minute outage on 1 June of `year`.
+fn incident(id: &str, year: u32, severity: u8, services: &str) -> Incident {
+    Incident::new(id, &format!("{year}-06-01T10:00:00Z"))
+        .severity(severity)
+        .services(services)
 }
 
 /// Two public incidents, one with a written review, one without.
@@ -45,11 +24,15 @@ fn two_incidents() -> Site {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
     site.file("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
-    incident(&site, "written-1", 2025, 1, "[api]", "");
-    incident(&site, "pending-2", 2026, 2, "[web]", "");
+    incident("written-1", 2025, 1, "[api]").write(&site);
+    incident("pending-2", 2026, 2, "[web]").write(&site);
     site.file(
         "content/postmortems/written-1.md",
-        &narrative("written-1", "## Summary\n\nThe review text.\n"),
+        &narrative(
+            "written-1",
+            "Review of written-1",
+            "## Summary\n\nThe review text.\n",
+        ),
     );
     site
 }
@@ -129,14 +112,9 @@ fn pages_without_a_written_review_say_review_pending() {
 #[test]
 fn incident_index_has_filters_year_links_and_readable_root_causes() {
     let site = two_incidents();
-    incident(
-        &site,
-        "cfg-3",
-        2026,
-        3,
-        "[api, web]",
-        "root_cause: Config-Change\n",
-    );
+    incident("cfg-3", 2026, 3, "[api, web]")
+        .extra("root_cause: Config-Change\n")
+        .write(&site);
     site.build_ok();
     let index = site.html("/incidents/");
 
@@ -202,13 +180,9 @@ fn incident_index_has_filters_year_links_and_readable_root_causes() {
 fn open_and_overdue_corrective_actions_are_listed_without_confidential_ones() {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    incident(
-        &site,
-        "a-1",
-        2026,
-        2,
-        "[api]",
-        "corrective_actions:
+    incident("a-1", 2026, 2, "[api]")
+        .extra(
+            "corrective_actions:
   - title: Not due yet
     status: open
     due: 2026-12-01
@@ -220,34 +194,29 @@ fn open_and_overdue_corrective_actions_are_listed_without_confidential_ones() {
     status: closed
     due: 2026-01-01
 ",
-    );
-    incident(
-        &site,
-        "b-2",
-        2026,
-        3,
-        "[web]",
-        "corrective_actions:
+        )
+        .write(&site);
+    incident("b-2", 2026, 3, "[web]")
+        .extra(
+            "corrective_actions:
   - title: No due date
     status: open
   - title: Slightly overdue
     status: open
     due: 2026-06-30
 ",
-    );
-    incident_with(
-        &site,
-        "secret-3",
-        2026,
-        1,
-        "[web]",
-        true,
-        "corrective_actions:
+        )
+        .write(&site);
+    incident("secret-3", 2026, 1, "[web]")
+        .confidential(true)
+        .extra(
+            "corrective_actions:
   - title: CONFMARK action
     status: open
     due: 2026-01-01
 ",
-    );
+        )
+        .write(&site);
     site.build_with(&["--as-of", "2026-07-01"]).assert_success();
 
     let page = site.html("/incidents/actions/");
@@ -308,19 +277,16 @@ fn open_and_overdue_corrective_actions_are_listed_without_confidential_ones() {
 fn scaffolded() -> Site {
     let site = Site::new();
     site.file("data/services.yaml", SERVICES);
-    incident(
-        &site,
-        "17054",
-        2026,
-        2,
-        "[web]",
-        "timeline:
+    incident("17054", 2026, 2, "[web]")
+        .extra(
+            "timeline:
   - at: 2026-06-01T10:00:00Z
     text: Error ratio crosses its SLO
   - at: 2026-06-01T10:20:00Z
     text: Change rolled back
 ",
-    );
+        )
+        .write(&site);
     let root = site.root().to_str().unwrap().to_string();
     site.run(&["new", "postmortem", "17054", "--root", &root])
         .assert_success();
@@ -422,6 +388,7 @@ fn a_named_person_in_a_narrative_fails_the_build_unless_configured_as_warning() 
         "content/postmortems/written-1.md",
         &narrative(
             "written-1",
+            "Review of written-1",
             "## Summary\n\nThe deploy was rolled back by @jdoe.\n",
         ),
     );
@@ -450,14 +417,7 @@ fn a_named_person_in_a_narrative_fails_the_build_unless_configured_as_warning() 
 fn a_named_person_in_upstream_text_stays_a_warning() {
     let site = two_incidents();
     site.file("opsbook.toml", "[blameless]\nnames = [\"Jane Doe\"]\n");
-    incident(
-        &site,
-        "pending-2",
-        2026,
-        2,
-        "[web]",
-        "summary: Paged Jane Doe at night\ntimeline:\n  - at: 2026-06-01T10:05:00Z\n    text: \"@jdoe acknowledged\"\n",
-    );
+    incident("pending-2", 2026, 2, "[web]").extra("summary: Paged Jane Doe at night\ntimeline:\n  - at: 2026-06-01T10:05:00Z\n    text: \"@jdoe acknowledged\"\n").write(&site);
     // A routine pull must not turn the build red...
     let out = site.build();
     out.assert_success().assert_stderr_has(&[

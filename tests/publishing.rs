@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::incident::{Incident, narrative};
 use common::{Site, page, tree};
 
 const SERVICES: &str = "\
@@ -15,29 +16,23 @@ services:
     target: 99.95
 ";
 
-/// A valid public (or confidential) incident snapshot; `title` is the
-/// inside of a YAML double-quoted string.
-fn incident(site: &Site, id: &str, day: u32, confidential: bool, title: &str) {
-    site.file(
-        &format!("data/incidents/2026/{id}.yaml"),
-        &format!(
-            "id: \"{id}\"\ntitle: \"{title}\"\nseverity: 2\nstatus: resolved\nconfidential: {confidential}\n\
-             services: [api]\nstarted_at: 2026-03-{day:02}T08:00:00Z\nmitigated_at: 2026-03-{day:02}T08:30:00Z\n\
-             resolved_at: 2026-03-{day:02}T09:00:00Z\nimpact: outage\n"
-        ),
-    );
-}
-
-fn narrative(id: &str, body: &str) -> String {
-    format!("---\ntitle: \"Review\"\nincident: \"{id}\"\n---\n{body}")
+/// An S2 outage of the API on day `day` of March 2026, mitigated after 30
+/// minutes and resolved after 60.
+fn incident(id: &str, day: u32) -> Incident {
+    Incident::new(id, &format!("2026-03-{day:02}T08:00:00Z"))
+        .services("[api]")
+        .resolved_after(60)
 }
 
 fn record_site() -> Site {
     let site = Site::new();
     site.file("content/_index.md", &page("Home", "Hello.\n"))
         .file("data/services.yaml", SERVICES);
-    incident(&site, "pub-1", 2, false, "Public outage");
-    incident(&site, "sec-1", 3, true, "CONFMARK secret outage");
+    incident("pub-1", 2).title("Public outage").write(&site);
+    incident("sec-1", 3)
+        .title("CONFMARK secret outage")
+        .confidential(true)
+        .write(&site);
     site
 }
 
@@ -64,7 +59,7 @@ fn bundle_files_follow_the_narratives_incident_not_its_folder() {
     // The folder says pub-1, the narrative says sec-1 (confidential).
     site.file(
         "content/postmortems/pub-1/index.md",
-        &narrative("sec-1", "CONFMARK narrative ![d](diagram.svg)\n"),
+        &narrative("sec-1", "Review", "CONFMARK narrative ![d](diagram.svg)\n"),
     )
     .file(
         "content/postmortems/pub-1/diagram.svg",
@@ -86,7 +81,7 @@ fn a_confidential_bundle_publishes_nothing() {
     let site = record_site();
     site.file(
         "content/postmortems/sec-1/index.md",
-        &narrative("sec-1", "CONFMARK narrative ![d](diagram.svg)\n"),
+        &narrative("sec-1", "Review", "CONFMARK narrative ![d](diagram.svg)\n"),
     )
     .file(
         "content/postmortems/sec-1/diagram.svg",
@@ -94,7 +89,7 @@ fn a_confidential_bundle_publishes_nothing() {
     )
     .file(
         "content/postmortems/pub-1/index.md",
-        &narrative("pub-1", "Public review ![d](diagram.svg)\n"),
+        &narrative("pub-1", "Review", "Public review ![d](diagram.svg)\n"),
     )
     .file(
         "content/postmortems/pub-1/diagram.svg",
@@ -114,8 +109,14 @@ fn a_confidential_bundle_publishes_nothing() {
 fn two_narratives_for_one_incident_name_both_files() {
     let site = record_site();
     site.build_ok();
-    site.file("content/postmortems/a.md", &narrative("pub-1", "One.\n"))
-        .file("content/postmortems/b.md", &narrative("pub-1", "Two.\n"));
+    site.file(
+        "content/postmortems/a.md",
+        &narrative("pub-1", "Review", "One.\n"),
+    )
+    .file(
+        "content/postmortems/b.md",
+        &narrative("pub-1", "Review", "Two.\n"),
+    );
     assert_rejected(
         &site,
         &[
@@ -229,7 +230,9 @@ fn a_file_where_an_output_needs_a_folder_is_an_error() {
 fn control_characters_from_upstream_do_not_break_the_feed_or_sitemap() {
     let site = record_site();
     // YAML escapes: \x01 and ESC, as a terminal paste brings them.
-    incident(&site, "ctl-1", 4, false, "Disk \\x01 full \\e[31m red");
+    incident("ctl-1", 4)
+        .title_yaml("\"Disk \\x01 full \\e[31m red\"")
+        .write(&site);
     site.build_ok();
     let feed = site.output("/incidents/atom.xml");
     let doc = roxmltree::Document::parse(&feed).expect("the feed parses as XML");
@@ -275,13 +278,12 @@ fn a_missing_root_is_an_error_and_is_not_created() {
 #[test]
 fn as_of_decides_what_is_overdue() {
     let site = record_site();
-    site.file(
-        "data/incidents/2026/act-1.yaml",
-        "id: \"act-1\"\ntitle: \"With an action\"\nseverity: 3\nstatus: resolved\nconfidential: false\n\
-         services: [api]\nstarted_at: 2026-03-05T08:00:00Z\nmitigated_at: 2026-03-05T08:30:00Z\n\
-         resolved_at: 2026-03-05T09:00:00Z\nimpact: degraded\ncorrective_actions:\n\
-         \x20 - title: \"Add an alert\"\n    status: open\n    due: 2026-06-01\n",
-    );
+    incident("act-1", 5)
+        .title("With an action")
+        .severity(3)
+        .impact("degraded")
+        .extra("corrective_actions:\n  - title: \"Add an alert\"\n    status: open\n    due: 2026-06-01\n")
+        .write(&site);
     let overdue = |extra: &[&str]| {
         let out = site.build_with(extra);
         out.assert_success();
@@ -303,6 +305,7 @@ fn a_misspelt_review_heading_is_a_warning_with_the_section() {
         "content/postmortems/pub-1.md",
         &narrative(
             "pub-1",
+            "Review",
             "Intro.\n\n## Summry\n\nText.\n\n## Extra notes\n\nMore.\n",
         ),
     );

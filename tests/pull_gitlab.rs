@@ -4,6 +4,7 @@
 //! warnings, the project path lookup, GraphQL errors, retries, and the
 //! token never shown. Waits go through a `VirtualClock`.
 
+mod common;
 #[path = "common/fake_gitlab.rs"]
 mod fake_gitlab;
 #[path = "common/fixture.rs"]
@@ -13,19 +14,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use common::utc;
 use fake_gitlab::{FakeGitLab, FakeIssue, PROJECT_ID, PROJECT_PATH, TOKEN, Trigger};
-use fixture::Reply;
+use fixture::{Reply, assert_no_token};
 use opsbook::config::{GitLabLabels, GitLabSource, ProjectRef, TimelineTags};
 use opsbook::data::model::{Impact, Incident, Severity, Status};
 use opsbook::diag::Diagnostics;
 use opsbook::pull::http::{Auth, Client, Secret, Settings, VirtualClock};
 use opsbook::pull::window::IncidentWindow;
 use opsbook::pull::{Ctx, Fetched, Progress, gitlab};
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-}
 
 fn config(fake: &FakeGitLab, project: ProjectRef) -> GitLabSource {
     GitLabSource {
@@ -43,7 +40,7 @@ fn config(fake: &FakeGitLab, project: ProjectRef) -> GitLabSource {
 
 fn window() -> IncidentWindow {
     IncidentWindow {
-        updated_after: at("2026-10-01T00:00:00Z"),
+        updated_after: utc("2026-10-01T00:00:00Z"),
         started_in: None,
     }
 }
@@ -83,12 +80,6 @@ fn run(fake: &FakeGitLab) -> Result<Fetched<Vec<Incident>>, Diagnostics> {
 /// An incident that maps without a warning.
 fn plain(iid: u64) -> FakeIssue {
     FakeIssue::new(iid).labels(&["severity::2", "Service::API"])
-}
-
-#[track_caller]
-fn assert_no_token(text: &str) {
-    assert!(!text.contains(TOKEN), "token leaked into: {text}");
-    assert!(!text.contains("SECRET"), "token leaked into: {text}");
 }
 
 #[test]
@@ -132,11 +123,11 @@ fn a_full_incident_maps_every_field() {
     assert!(!i.confidential);
     let services: Vec<&str> = i.services.iter().map(|s| s.as_str()).collect();
     assert_eq!(services, ["api", "web"]);
-    assert_eq!(i.started_at, at("2026-10-03T12:02:30Z"));
-    assert_eq!(i.detected_at, Some(at("2026-10-03T12:10:00Z")));
-    assert_eq!(i.mitigated_at, Some(at("2026-10-03T13:00:00Z")));
+    assert_eq!(i.started_at, utc("2026-10-03T12:02:30Z"));
+    assert_eq!(i.detected_at, Some(utc("2026-10-03T12:10:00Z")));
+    assert_eq!(i.mitigated_at, Some(utc("2026-10-03T13:00:00Z")));
     // "End time" wins over closed_at.
-    assert_eq!(i.resolved_at, Some(at("2026-10-03T14:00:00Z")));
+    assert_eq!(i.resolved_at, Some(utc("2026-10-03T14:00:00Z")));
     assert_eq!(i.impact, Impact::Outage);
     assert_eq!(i.root_cause.as_deref(), Some("Deploy"));
     assert_eq!(
@@ -201,7 +192,7 @@ fn a_full_incident_maps_every_field() {
     assert!(!gql[0].body.contains("gid://gitlab/Issue/17054"));
     for r in fake.requests() {
         assert_eq!(r.header("private-token"), Some(TOKEN));
-        assert_no_token(&r.target);
+        assert_no_token(TOKEN, &r.target);
     }
 }
 
@@ -226,16 +217,16 @@ fn defaults_without_labels_or_events() {
     assert!(got.warnings.is_empty(), "{}", got.warnings);
     let r = &got.records;
     assert_eq!(r[0].status, Status::Resolved);
-    assert_eq!(r[0].resolved_at, Some(at("2026-10-05T11:00:00Z")));
-    assert_eq!(r[0].started_at, at("2026-10-05T10:00:00Z"));
-    assert_eq!(r[0].detected_at, Some(at("2026-10-05T10:00:00Z")));
+    assert_eq!(r[0].resolved_at, Some(utc("2026-10-05T11:00:00Z")));
+    assert_eq!(r[0].started_at, utc("2026-10-05T10:00:00Z"));
+    assert_eq!(r[0].detected_at, Some(utc("2026-10-05T10:00:00Z")));
     assert_eq!(r[0].impact, Impact::Degraded);
     assert_eq!(r[1].status, Status::Active);
     assert_eq!(r[1].resolved_at, None);
     assert_eq!(r[1].impact, Impact::None);
     assert_eq!(r[1].summary, None);
-    assert_eq!(r[2].started_at, at("2026-10-06T10:00:00Z"));
-    assert_eq!(r[2].resolved_at, Some(at("2026-10-06T11:00:00Z")));
+    assert_eq!(r[2].started_at, utc("2026-10-06T10:00:00Z"));
+    assert_eq!(r[2].resolved_at, Some(utc("2026-10-06T11:00:00Z")));
     assert_eq!(r[2].detected_at, None);
 }
 
@@ -267,8 +258,8 @@ fn confidential_incidents_keep_only_what_the_numbers_need() {
     assert_eq!(i.status, Status::Mitigated);
     assert_eq!(i.services[0].as_str(), "api");
     // The timeline still gives the times.
-    assert_eq!(i.started_at, at("2026-10-05T09:00:00Z"));
-    assert_eq!(i.mitigated_at, Some(at("2026-10-05T09:30:00Z")));
+    assert_eq!(i.started_at, utc("2026-10-05T09:00:00Z"));
+    assert_eq!(i.mitigated_at, Some(utc("2026-10-05T09:30:00Z")));
     assert_eq!(i.impact, Impact::Outage);
     assert!(i.labels.is_empty() && i.timeline.is_empty());
     assert_eq!(
@@ -427,7 +418,10 @@ fn a_resolved_label_without_an_end_falls_back_with_a_warning() {
     ]);
     let got = run(&fake).unwrap();
     assert_eq!(got.records[0].status, Status::Resolved);
-    assert_eq!(got.records[0].resolved_at, Some(at("2026-10-06T08:00:00Z")));
+    assert_eq!(
+        got.records[0].resolved_at,
+        Some(utc("2026-10-06T08:00:00Z"))
+    );
     assert!(got.warnings.to_string().contains("incident #8"));
 }
 
@@ -444,8 +438,8 @@ fn the_month_window_keeps_incidents_that_started_in_it() {
     ]);
     let cfg = config(&fake, ProjectRef::Path(PROJECT_PATH.into()));
     let w = IncidentWindow {
-        updated_after: at("2026-10-01T00:00:00Z"),
-        started_in: Some((at("2026-10-01T00:00:00Z"), at("2026-11-01T00:00:00Z"))),
+        updated_after: utc("2026-10-01T00:00:00Z"),
+        started_in: Some((utc("2026-10-01T00:00:00Z"), utc("2026-11-01T00:00:00Z"))),
     };
     let got = run_with(&cfg, TOKEN, &w).unwrap();
     let ids: Vec<&str> = got.records.iter().map(|i| i.id.as_str()).collect();
@@ -495,7 +489,7 @@ fn graphql_errors_are_errors_naming_the_message() {
         "{text}"
     );
     assert!(text.contains("/api/graphql"), "{text}");
-    assert_no_token(&text);
+    assert_no_token(TOKEN, &text);
 }
 
 #[test]
@@ -529,7 +523,7 @@ fn the_token_never_shows_in_any_error() {
         "{text}"
     );
     assert!(!text.contains(wrong), "{text}");
-    assert_no_token(&text);
+    assert_no_token(TOKEN, &text);
 
     // A failing server past every retry, and a mapping error.
     let fake = FakeGitLab::start(vec![FakeIssue::new(2).labels(&["Service::Zzz"])]);
@@ -539,8 +533,8 @@ fn the_token_never_shows_in_any_error() {
     let err = run(&fake).unwrap_err();
     let text = format!("{err}\n{err:?}");
     assert!(text.contains("503"), "{text}");
-    assert_no_token(&text);
+    assert_no_token(TOKEN, &text);
     let fake = FakeGitLab::start(vec![FakeIssue::new(2).labels(&["Service::Zzz"])]);
     let err = run(&fake).unwrap_err();
-    assert_no_token(&format!("{err}\n{err:?}"));
+    assert_no_token(TOKEN, &format!("{err}\n{err:?}"));
 }

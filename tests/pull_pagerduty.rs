@@ -4,6 +4,7 @@
 //! the log-entry fallback, rate limits and a refused token. Waits go
 //! through a `VirtualClock`, so no test sleeps.
 
+mod common;
 #[path = "common/fixture.rs"]
 mod fixture;
 
@@ -14,7 +15,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
+use common::utc;
 use fake_pagerduty::{FakePage, FakePagerDuty, TOKEN};
 use opsbook::config::PagerDutySource;
 use opsbook::data::Month;
@@ -78,10 +80,6 @@ fn run(cfg: &PagerDutySource, months: &[Month]) -> Fetched<Vec<PagesMonth>> {
     }
 }
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-}
-
 fn ids(f: &Fetched<Vec<PagesMonth>>) -> Vec<String> {
     f.records
         .iter()
@@ -119,13 +117,13 @@ fn maps_fields_into_one_sorted_month_per_month_asked() {
     assert_eq!(pb.title, "HighErrorRate:[2J web\n5xx\tabove SLO");
     assert_eq!(pb.service.as_str(), "api");
     assert_eq!(pb.urgency, Urgency::High);
-    assert_eq!(pb.created_at, at("2026-10-06T21:30:42Z"));
-    assert_eq!(pb.acknowledged_at, Some(at("2026-10-06T21:32:52Z")));
-    assert_eq!(pb.resolved_at, Some(at("2026-10-06T21:38:23Z")));
+    assert_eq!(pb.created_at, utc("2026-10-06T21:30:42Z"));
+    assert_eq!(pb.acknowledged_at, Some(utc("2026-10-06T21:32:52Z")));
+    assert_eq!(pb.resolved_at, Some(utc("2026-10-06T21:38:23Z")));
     assert_eq!(pb.escalation_policy.as_deref(), Some("Production on-call"));
 
     let pa = &oct.pages[1];
-    assert_eq!(pa.created_at, at("2026-10-06T21:30:42Z"));
+    assert_eq!(pa.created_at, utc("2026-10-06T21:30:42Z"));
     assert_eq!(pa.urgency, Urgency::Low);
     assert_eq!((pa.acknowledged_at, pa.resolved_at), (None, None));
     assert_eq!(pa.escalation_policy, None);
@@ -174,7 +172,7 @@ fn months_are_asked_in_windows_of_at_most_six() {
 #[test]
 fn a_window_past_ten_thousand_incidents_is_split() {
     // 10,300 pages over March 2026, one every 260 seconds.
-    let start = at("2026-03-01T00:00:00Z").timestamp();
+    let start = utc("2026-03-01T00:00:00Z").timestamp();
     let pages: Vec<FakePage> = (0..10_300)
         .map(|i| {
             let t = DateTime::from_timestamp(start + i * 260, 0).unwrap();
@@ -205,7 +203,7 @@ fn a_window_past_ten_thousand_incidents_is_split() {
 
 #[test]
 fn records_repeated_across_pages_count_once() {
-    let start = at("2026-05-01T00:00:00Z").timestamp();
+    let start = utc("2026-05-01T00:00:00Z").timestamp();
     let pages: Vec<FakePage> = (0..250)
         .map(|i| {
             let t = DateTime::from_timestamp(start + i * 3_600, 0).unwrap();
@@ -274,9 +272,9 @@ fn missing_times_come_from_log_entries() {
     let f = run(&cfg, &months("2026-07", "2026-07"));
     let p = &f.records[0].pages;
     assert_eq!(p[0].id, "PLOG");
-    assert_eq!(p[0].acknowledged_at, Some(at("2026-07-01T10:05:00Z")));
-    assert_eq!(p[0].resolved_at, Some(at("2026-07-01T11:00:00Z")));
-    assert_eq!(p[1].acknowledged_at, Some(at("2026-07-02T10:01:00Z")));
+    assert_eq!(p[0].acknowledged_at, Some(utc("2026-07-01T10:05:00Z")));
+    assert_eq!(p[0].resolved_at, Some(utc("2026-07-01T11:00:00Z")));
+    assert_eq!(p[1].acknowledged_at, Some(utc("2026-07-02T10:01:00Z")));
     let logs: Vec<String> = fake
         .requests()
         .into_iter()

@@ -5,6 +5,7 @@
 //! byte-identical `data/sli` snapshots. Fixture-server tests cover the
 //! engine's `status: error` answers and values that are no availability.
 
+mod common;
 #[path = "common/engines.rs"]
 mod engines;
 #[path = "common/fixture.rs"]

@@ -7,23 +7,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Site, page, select_attr, select_text, tree};
+use common::incident::Incident;
+use common::{Site, assert_same_tree, page, select_attr, select_text, tree};
 use serde_json::Value;
 
 const SERVICES: &str = common::API_WEB_SERVICES;
-
-/// `data/incidents/YYYY/<id>.yaml` of a resolved 30-minute outage.
-fn incident(site: &Site, id: &str, title: &str, year: u32, confidential: bool, summary: &str) {
-    site.file(
-        &format!("data/incidents/{year}/{id}.yaml"),
-        &format!(
-            "id: \"{id}\"\ntitle: \"{title}\"\nseverity: 2\nstatus: resolved\n\
-             confidential: {confidential}\nservices: [api]\n\
-             started_at: {year}-03-04T10:00:00Z\nmitigated_at: {year}-03-04T10:30:00Z\n\
-             resolved_at: {year}-03-04T10:30:00Z\nimpact: outage\nsummary: \"{summary}\"\n"
-        ),
-    );
-}
 
 /// A site with handbook pages in two sections and a public and a
 /// confidential incident.
@@ -61,22 +49,17 @@ fn fixture() -> Site {
         &page("On-call", "A kestrel is a bird; nothing here is about it."),
     )
     .file("data/services.yaml", SERVICES);
-    incident(
-        &site,
-        "101",
-        "Login outage from expired certificate",
-        2025,
-        false,
-        "Users could not log in.",
-    );
-    incident(
-        &site,
-        "102",
-        "Zanzibarquux vendor breach",
-        2025,
-        true,
-        "Quixotrellis details of a breach.",
-    );
+    Incident::new("101", "2025-03-04T10:00:00Z")
+        .title("Login outage from expired certificate")
+        .services("[api]")
+        .extra("summary: \"Users could not log in.\"\n")
+        .write(&site);
+    Incident::new("102", "2025-03-04T10:00:00Z")
+        .title("Zanzibarquux vendor breach")
+        .services("[api]")
+        .confidential(true)
+        .extra("summary: \"Quixotrellis details of a breach.\"\n")
+        .write(&site);
     site
 }
 
@@ -220,10 +203,7 @@ fn two_builds_write_identical_bytes() {
     let first = tree(&site.public().join("search"));
     site.build_ok();
     let second = tree(&site.public().join("search"));
-    assert_eq!(first.len(), second.len());
-    for (path, bytes) in &first {
-        assert!(second.get(path) == Some(bytes), "search/{path} differs");
-    }
+    assert_same_tree(&first, &second);
 }
 
 #[test]

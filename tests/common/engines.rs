@@ -3,8 +3,10 @@
 //! VictoriaMetrics loaded through its import API, each on a free loopback
 //! port in a temporary directory and killed when dropped.
 //!
-//! Skipping rule: without the binaries a test skips (loudly) outside CI and
-//! fails under CI (`CI` set), where `.ci/run` installs them.
+//! Skipping rule (`common::found_or_skip`): without the binaries a test
+//! skips (loudly) outside CI and fails under CI (`CI` set), where `.ci/run`
+//! installs them. Include it with `mod common;` and
+//! `#[path = "common/engines.rs"] mod engines;`.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -14,6 +16,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use opsbook::pull::http::{Client, Settings};
+
+use crate::common::found_or_skip;
 
 /// One series: labels (besides the name) and `(unix seconds, value)`.
 pub struct Series {
@@ -65,19 +69,15 @@ pub fn engines_or_skip() -> bool {
                 .is_err()
         })
         .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but {} is not installed: CI must run the real engines (apt-get install prometheus victoria-metrics)",
-        missing.join(", ")
-    );
-    eprintln!(
-        "skipped: {} not installed (apt-get install prometheus victoria-metrics)",
-        missing.join(", ")
-    );
-    false
+    let found = if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} not installed: apt-get install prometheus victoria-metrics",
+            missing.join(", ")
+        ))
+    };
+    found_or_skip(found).is_some()
 }
 
 /// Starts Prometheus and VictoriaMetrics over `series`, in parallel.

@@ -208,6 +208,14 @@ fn parse_request(bytes: &[u8]) -> Option<(Recorded, usize)> {
     Some((request, head_end + len))
 }
 
+/// Panics unless `text` is free of `token` and of any `SECRET` (the tests'
+/// tokens all hold it, so a part of one shows too).
+#[track_caller]
+pub fn assert_no_token(token: &str, text: &str) {
+    assert!(!text.contains(token), "token leaked into: {text}");
+    assert!(!text.contains("SECRET"), "token leaked into: {text}");
+}
+
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",

@@ -11,6 +11,8 @@ use std::process::{Command, ExitStatus};
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
 
+pub mod incident;
+
 /// `data/services.yaml` of two services, api and web, at 99.95 %.
 pub const API_WEB_SERVICES: &str = "\
 services:
@@ -227,6 +229,56 @@ impl Site {
     }
 }
 
+/// The rule for tests that need something from outside the repository
+/// (chromium, axe-core, the metrics engines, `../shared`): `found` is it, or
+/// why it is missing. Outside CI a missing one skips, saying why on stderr,
+/// so that `cargo test` works on a fresh machine; under CI (`CI` set), where
+/// `.ci/run` installs everything, it fails the test with that reason.
+#[track_caller]
+pub fn found_or_skip<T>(found: Result<T, String>) -> Option<T> {
+    found_or_skip_under(found, std::env::var_os("CI").is_some())
+}
+
+/// [`found_or_skip`], with whether this is CI given (to test the rule).
+#[track_caller]
+pub fn found_or_skip_under<T>(found: Result<T, String>, ci: bool) -> Option<T> {
+    match found {
+        Ok(found) => Some(found),
+        Err(why) => {
+            assert!(!ci, "CI is set, and {why}");
+            eprintln!("SKIPPED: {why}");
+            None
+        }
+    }
+}
+
+/// The repository's own sample site, built with a fixed
+/// `SOURCE_DATE_EPOCH` into a fresh temporary directory; `extra` is passed
+/// to `build`. Returns that directory (removed on drop) and the output
+/// folder in it. Panics (showing stderr) unless the build succeeded.
+#[track_caller]
+pub fn build_sample_site(extra: &[&str]) -> (TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("opsbook-sample-")
+        .tempdir()
+        .expect("create a temporary directory");
+    let out = dir.path().join("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_opsbook"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .arg(&out)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1793491200")
+        .output()
+        .expect("run the opsbook binary");
+    assert!(
+        run.status.success(),
+        "building the sample site failed ({}):\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (dir, out)
+}
+
 /// Every file under `dir`, by `/`-separated relative path, with its bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -312,9 +364,45 @@ pub fn all_text(html: &Html) -> String {
     html.root_element().text().collect()
 }
 
+/// A small valid site: a home page, a section of a page and a bundle with
+/// an image, and a static file.
+pub fn small_site() -> Site {
+    let site = Site::new();
+    site.file("content/_index.md", &page("Home", "Hello.\n"))
+        .file("content/ops/_index.md", &page("Ops", ""))
+        .file("content/ops/a.md", &page("A", "## A\n"))
+        .file("content/ops/b/index.md", &page("B", "![x](x.png)\n"))
+        .bytes("content/ops/b/x.png", b"\x89PNG")
+        .file("static/robots.txt", "User-agent: *\n");
+    site
+}
+
+/// An RFC 3339 time of a fixture, in UTC.
+#[track_caller]
+pub fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|e| panic!("bad fixture time {s}: {e}"))
+        .to_utc()
+}
+
 /// A markdown page with YAML front matter.
 pub fn page(title: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\n---\n{body}")
+}
+
+/// A site of one page, `content/p.md` titled "P" holding `body` (and
+/// `opsbook.toml` when `config` is given), built; with that page, `/p/`,
+/// parsed. Panics (showing stderr) unless the build succeeded.
+#[track_caller]
+pub fn one_page_site(body: &str, config: Option<&str>) -> (Site, Html) {
+    let site = Site::new();
+    site.file("content/p.md", &page("P", body));
+    if let Some(c) = config {
+        site.file("opsbook.toml", c);
+    }
+    site.build_ok();
+    let html = site.html("/p/");
+    (site, html)
 }
 
 /// A markdown page with a title and a weight.
