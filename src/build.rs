@@ -98,7 +98,7 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
     diags.extend(publish::blameless::check(root, &public, &config.blameless).0);
     time.mark("analyse + publish");
 
-    let (plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
+    let (plan, plan_diags) = urls::plan(&public, &statics, root);
     diags.extend(plan_diags.0);
     time.mark("plan");
 

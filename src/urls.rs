@@ -313,7 +313,6 @@ pub fn plan<'a>(
     public: &'a PublicSite<'a>,
     statics: &'a BTreeMap<String, StaticFile>,
     root: &Path,
-    has_404: bool,
 ) -> (Plan<'a>, Diagnostics) {
     let mut plan = Plan::default();
     let mut diags = Diagnostics::new();
@@ -458,10 +457,9 @@ pub fn plan<'a>(
         let origin = generated("the search index", Path::new(SEARCH));
         generate(&mut plan, at, Job::Search(part), origin, false, d);
     }
-    if has_404 {
-        let origin = generated("the 404 page", Path::new("templates/404.html"));
-        generate(&mut plan, NOT_FOUND.into(), Job::NotFound, origin, false, d);
-    }
+    // Every theme has a 404 page: themes are layered over the default.
+    let origin = generated("the 404 page", Path::new("templates/404.html"));
+    generate(&mut plan, NOT_FOUND.into(), Job::NotFound, origin, false, d);
     for (k, page) in content.pages.iter().enumerate() {
         plan.claim(
             &page.path,

@@ -80,7 +80,7 @@ pub fn render_changed(
         &cache.broken_ids,
         &mut diags,
     );
-    let (mut plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
+    let (mut plan, plan_diags) = urls::plan(&public, &statics, root);
     if diags.has_errors() || plan_diags.has_errors() {
         return None;
     }
