@@ -123,18 +123,19 @@ impl<'a> Renderer<'a> {
             Option<links::Ids>,
             Option<search::Doc>,
         );
-        // Search ids by URL before rendering: pages post their terms as
-        // they render instead of keeping them.
-        let postings = search::Postings::new(
-            entries
-                .iter()
-                .filter(|(_, e)| search::meta(self, e.job, &e.url).is_some())
-                .map(|(_, e)| e.url.clone())
-                .collect(),
-        );
+        // Each entry's search facts, made once. Search ids by URL before
+        // rendering: pages post their terms as they render instead of
+        // keeping them.
+        let metas: Vec<_> = entries
+            .iter()
+            .map(|(_, e)| search::meta(self, e.job, &e.url))
+            .collect();
+        let postings =
+            search::Postings::new(metas.iter().flatten().map(|m| m.url.clone()).collect());
         let results: Vec<Done<'_>> = entries
             .par_iter()
-            .map(|(path, entry)| {
+            .zip(metas)
+            .map(|((path, entry), meta)| {
                 let is_page = matches!(
                     entry.job,
                     Job::Page(_)
@@ -157,8 +158,7 @@ impl<'a> Renderer<'a> {
                         if is_page {
                             ids = Some(links::ids_of(&text));
                         }
-                        doc = search::meta(self, entry.job, &entry.url)
-                            .map(|meta| postings.doc(meta, &text));
+                        doc = meta.map(|meta| postings.doc(meta, &text));
                         diags.extend(sink.write(path, text.as_bytes()).err())
                     }
                     Ok(Bytes::Builtin(text)) => {
