@@ -369,7 +369,7 @@ impl<'a> Renderer<'a> {
             resolve_md: &resolve,
         };
         let include = |rel: &str| content::read_include(self.root, rel);
-        let warn = self.config.shortcodes.unknown == crate::config::UnknownShortcodes::Warn;
+        let warn = self.config.shortcodes.unknown == crate::config::Level::Warn;
         let expander = Expander {
             templates: Some(self.templates),
             page: PageInfo {
