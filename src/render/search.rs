@@ -599,8 +599,9 @@ fn collapse_head(s: &str, chars: usize) -> String {
     out
 }
 
-/// Decodes the entities our renderers write (and numeric ones).
-fn decode(s: &str) -> String {
+/// Decodes the entities our renderers write (and numeric ones); also
+/// reads `id` values for the link check (`links::ids_of`).
+pub(crate) fn decode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     decode_into(s, &mut out);
     out
