@@ -46,6 +46,8 @@ pub struct Renderer<'a> {
     latest: Vec<incidents::IncidentSummary>,
     /// Unknown shortcodes when `[shortcodes] unknown = "warn"`.
     missing: shortcode::Missing,
+    /// Files read by `include`, once per build.
+    includes: shortcode::IncludeCache,
 }
 
 /// What a run produced.
@@ -87,6 +89,7 @@ impl<'a> Renderer<'a> {
             nav,
             latest: Vec::new(),
             missing: shortcode::Missing::default(),
+            includes: shortcode::IncludeCache::default(),
         };
         r.latest = r.incident_views().latest(5);
         r
@@ -368,7 +371,10 @@ impl<'a> Renderer<'a> {
             source_dir: page.source_dir(),
             resolve_md: &resolve,
         };
-        let include = |rel: &str| content::read_include(self.root, rel);
+        let include = |rel: &str| {
+            self.includes
+                .get(rel, |rel| content::read_include(self.root, rel))
+        };
         let warn = self.config.shortcodes.unknown == crate::config::Level::Warn;
         let expander = Expander {
             templates: Some(self.templates),
