@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use crate::analyse;
+use crate::config::Config;
 use crate::content;
 use crate::data;
 use crate::diag::Diagnostics;
@@ -44,6 +45,21 @@ pub fn build_in_memory(
         Published::Memory(files) => Ok((report, files)),
         _ => unreachable!("a memory sink publishes into memory"),
     }
+}
+
+/// The values every template sees; `serve`'s fast path sets the same.
+pub(crate) fn set_template_globals(
+    templates: &mut Templates,
+    config: &Config,
+    public: &PublicSite,
+) {
+    let base_path = config.base_path().to_string();
+    templates.set_global("config", &render::context::config(config));
+    templates.set_global("base_path", &base_path);
+    templates.set_global(
+        "data_nav",
+        &render::context::data_nav(public.has_record, public.record.is_some(), &base_path),
+    );
 }
 
 fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnostics> {
@@ -98,17 +114,11 @@ fn run(opts: &BuildOptions, memory: bool) -> Result<(Report, Published), Diagnos
     diags.extend(publish::blameless::check(root, &public, &config.blameless).0);
     time.mark("analyse + publish");
 
-    let (plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
+    let (plan, plan_diags) = urls::plan(&public, &statics, root);
     diags.extend(plan_diags.0);
     time.mark("plan");
 
-    let base_path = config.base_path().to_string();
-    templates.set_global("config", &render::context::config(config));
-    templates.set_global("base_path", &base_path);
-    templates.set_global(
-        "data_nav",
-        &render::context::data_nav(public.has_record, public.record.is_some(), &base_path),
-    );
+    set_template_globals(&mut templates, config, &public);
 
     // A refused output is reported with everything else: render on into
     // nothing so that one run shows all errors.

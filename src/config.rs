@@ -60,12 +60,14 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Shortcodes {
-    pub unknown: UnknownShortcodes,
+    pub unknown: Level,
 }
 
+/// What a finding that a site may choose to tolerate is: an error that
+/// fails the build (the default), or a warning (`"error"` | `"warn"`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum UnknownShortcodes {
+pub enum Level {
     #[default]
     Error,
     Warn,
@@ -78,15 +80,7 @@ pub struct Blameless {
     pub names: Vec<String>,
     /// What a hit in a hand-written narrative is: an error (default) or a
     /// warning. Hits in upstream text (data/) are always warnings.
-    pub level: BlamelessLevel,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BlamelessLevel {
-    #[default]
-    Error,
-    Warn,
+    pub level: Level,
 }
 
 /// `[markdown]`: each switch turns one of Hugo's markdown extensions on or

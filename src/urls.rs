@@ -130,19 +130,29 @@ pub enum SearchPart {
     Text(usize),
 }
 
+impl SearchPart {
+    /// The file's name in the search folder (`""`: the page, the folder
+    /// itself): the plan's paths and the manifest's names both come from it.
+    pub fn file_name(self) -> String {
+        match self {
+            SearchPart::Page => String::new(),
+            SearchPart::Manifest => "index.json".to_string(),
+            SearchPart::Shard(k) => format!("shard-{k:02}.json"),
+            SearchPart::Text(k) => format!("text-{k:02}.json"),
+        }
+    }
+}
+
 /// Every search output with its path.
 pub fn search_parts() -> Vec<(String, SearchPart)> {
-    let mut parts = vec![
-        (SEARCH.to_string(), SearchPart::Page),
-        (format!("{SEARCH}index.json"), SearchPart::Manifest),
-    ];
-    for k in 0..SEARCH_SHARDS {
-        parts.push((format!("{SEARCH}shard-{k:02}.json"), SearchPart::Shard(k)));
-    }
-    for k in 0..TEXT_FILES {
-        parts.push((format!("{SEARCH}text-{k:02}.json"), SearchPart::Text(k)));
-    }
-    parts
+    let shards = (0..SEARCH_SHARDS).map(SearchPart::Shard);
+    let texts = (0..TEXT_FILES).map(SearchPart::Text);
+    [SearchPart::Page, SearchPart::Manifest]
+        .into_iter()
+        .chain(shards)
+        .chain(texts)
+        .map(|part| (format!("{SEARCH}{}", part.file_name()), part))
+        .collect()
 }
 
 /// Where an output comes from, for collision messages.
@@ -322,7 +332,6 @@ pub fn plan<'a>(
     public: &'a PublicSite<'a>,
     statics: &'a BTreeMap<String, StaticFile>,
     root: &Path,
-    has_404: bool,
 ) -> (Plan<'a>, Diagnostics) {
     let mut plan = Plan::default();
     let mut diags = Diagnostics::new();
@@ -467,10 +476,9 @@ pub fn plan<'a>(
         let origin = generated("the search index", Path::new(SEARCH));
         generate(&mut plan, at, Job::Search(part), origin, false, d);
     }
-    if has_404 {
-        let origin = generated("the 404 page", Path::new("templates/404.html"));
-        generate(&mut plan, NOT_FOUND.into(), Job::NotFound, origin, false, d);
-    }
+    // Every theme has a 404 page: themes are layered over the default.
+    let origin = generated("the 404 page", Path::new("templates/404.html"));
+    generate(&mut plan, NOT_FOUND.into(), Job::NotFound, origin, false, d);
     for (k, page) in content.pages.iter().enumerate() {
         plan.claim(
             &page.path,

@@ -109,25 +109,38 @@ pub fn encode_path(path: &str) -> String {
 /// Decodes `%XX` escapes (invalid ones stay as written); the inverse of
 /// `encode_path`, for comparing a link as written with published URLs.
 pub fn decode_path(url: &str) -> String {
+    let bytes = percent_decode(url, false).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `decode_path` for a request (`serve`): `None` when an escape is
+/// invalid or the result is not UTF-8, so no two spellings reach one file.
+pub fn decode_path_strict(url: &str) -> Option<String> {
+    String::from_utf8(percent_decode(url, true)?).ok()
+}
+
+/// The one `%XX` decoder; `strict`: an invalid escape is `None`, not kept.
+fn percent_decode(url: &str, strict: bool) -> Option<Vec<u8>> {
     let bytes = url.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+        if bytes[i] == b'%' {
+            let hex = |at: usize| bytes.get(at).and_then(|&b| (b as char).to_digit(16));
+            match (hex(i + 1), hex(i + 2)) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ if strict => return None,
+                _ => {}
+            }
         }
+        out.push(bytes[i]);
+        i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(out)
 }
 
 #[cfg(test)]
@@ -174,6 +187,11 @@ mod tests {
             assert_eq!(decode_path(&encode_path(path)), path);
         }
         assert_eq!(decode_path("a%zz%2"), "a%zz%2");
+        assert_eq!(decode_path("%FF/x"), "\u{FFFD}/x");
+        assert_eq!(decode_path_strict("a%20b/%C3%A9").as_deref(), Some("a b/é"));
+        for bad in ["a%zz", "a%2", "%+1", "%-1", "%FF"] {
+            assert_eq!(decode_path_strict(bad), None, "{bad}");
+        }
     }
 
     #[test]

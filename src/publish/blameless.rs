@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::config::{Blameless, BlamelessLevel};
+use crate::config::{Blameless, Level};
 use crate::data::Incident;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
@@ -64,11 +64,11 @@ fn warning(found: &str, loc: Location) -> Diagnostic {
 }
 
 /// A hit in a hand-written narrative: an error unless configured as a warning.
-fn narrative_hit(found: &str, loc: Location, level: BlamelessLevel) -> Diagnostic {
+fn narrative_hit(found: &str, loc: Location, level: Level) -> Diagnostic {
     let message = format!("post-mortem text names a person: `{found}`");
     let d = match level {
-        BlamelessLevel::Error => Diagnostic::error(message),
-        BlamelessLevel::Warn => Diagnostic::warning(message),
+        Level::Error => Diagnostic::error(message),
+        Level::Warn => Diagnostic::warning(message),
     };
     d.at(loc).help(format!(
         "{HELP}; reword it (or set `[blameless] level = \"warn\"` in opsbook.toml to publish anyway)"

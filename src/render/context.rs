@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::Config;
+use crate::content::paths::encode_path;
 use crate::content::{Content, PageKind};
 use crate::markdown::escape::escape_html_into;
 use crate::markdown::{self, Rendered};
@@ -164,25 +165,13 @@ fn sibling(content: &Content, i: usize, cache: &NavCache, step: isize) -> Option
 }
 
 /// GitLab's web editor for `content/{rel}`; `None` without `repo_url`.
+/// The path is encoded as page URLs are (`+` stays: a path character).
 pub fn edit_url(config: &Config, rel: &str) -> Option<String> {
     let repo = config.repo_url.as_deref()?.trim_end_matches('/');
-    let path: String = rel
-        .split('/')
-        .map(|seg| {
-            seg.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("/");
     Some(format!(
-        "{repo}/-/edit/{}/content/{path}",
-        config.edit_branch
+        "{repo}/-/edit/{}/content/{}",
+        config.edit_branch,
+        encode_path(rel)
     ))
 }
 
@@ -539,6 +528,11 @@ mod tests {
             Some(
                 "https://gitlab.example.com/ops/handbook/-/edit/main/content/handbook/on%20call/_index.md"
             )
+        );
+        assert!(
+            edit_url(&c, "c++/50% #2.md")
+                .unwrap()
+                .ends_with("/content/c++/50%25%20%232.md")
         );
         c.edit_branch = "master".into();
         assert!(

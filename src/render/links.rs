@@ -17,6 +17,9 @@ use crate::markdown::{LinkRef, Rendered};
 use crate::postmortem::edit_distance;
 use crate::urls::Plan;
 
+// The one entity decoder: search reads page text with it too.
+use super::search::decode;
+
 /// An outside link and where it is written.
 #[derive(Debug, Clone)]
 pub struct External {
@@ -237,7 +240,7 @@ pub fn ids_of(html: &str) -> Ids {
                 _ => continue,
             };
             if let Some(end) = memchr::memchr(quote, &bytes[from + 1..]) {
-                ids.push((at, unescape(&html[from + 1..from + 1 + end])));
+                ids.push((at, decode(&html[from + 1..from + 1 + end])));
             }
         }
     }
@@ -250,19 +253,6 @@ pub fn ids_of(html: &str) -> Ids {
         }
     }
     Ids(joined.into_boxed_str())
-}
-
-/// The escapes `escape_html` writes in attribute values.
-fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// The id nearest to `want` by edit distance, if near enough to be the
@@ -353,6 +343,9 @@ mod tests {
         let html = r#"<h2 id="a-b">x</h2><div data-id="no" grid="no"><span id='c&amp;d'></span><p id=bare>"#;
         assert_eq!(ids_of(html).iter().collect::<Vec<_>>(), ["a-b", "c&d"]);
         assert!(ids_of(html).contains("c&d") && !ids_of(html).contains("c"));
+        // Numeric references (raw HTML in a page) decode as a browser does.
+        let raw = r#"<h3 id="q&#38;a">x</h3><p id="it&#x27;s">"#;
+        assert_eq!(ids_of(raw).iter().collect::<Vec<_>>(), ["q&a", "it's"]);
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct Renderer<'a> {
     latest: Vec<incidents::IncidentSummary>,
     /// Unknown shortcodes when `[shortcodes] unknown = "warn"`.
     missing: shortcode::Missing,
+    /// Files read by `include`, once per build.
+    includes: shortcode::IncludeCache,
 }
 
 /// What a run produced.
@@ -87,6 +89,7 @@ impl<'a> Renderer<'a> {
             nav,
             latest: Vec::new(),
             missing: shortcode::Missing::default(),
+            includes: shortcode::IncludeCache::default(),
         };
         r.latest = r.incident_views().latest(5);
         r
@@ -123,18 +126,19 @@ impl<'a> Renderer<'a> {
             Option<links::Ids>,
             Option<search::Doc>,
         );
-        // Search ids by URL before rendering: pages post their terms as
-        // they render instead of keeping them.
-        let postings = search::Postings::new(
-            entries
-                .iter()
-                .filter(|(_, e)| search::meta(self, e.job, &e.url).is_some())
-                .map(|(_, e)| e.url.clone())
-                .collect(),
-        );
+        // Each entry's search facts, made once. Search ids by URL before
+        // rendering: pages post their terms as they render instead of
+        // keeping them.
+        let metas: Vec<_> = entries
+            .iter()
+            .map(|(_, e)| search::meta(self, e.job, &e.url))
+            .collect();
+        let postings =
+            search::Postings::new(metas.iter().flatten().map(|m| m.url.clone()).collect());
         let results: Vec<Done<'_>> = entries
             .par_iter()
-            .map(|(path, entry)| {
+            .zip(metas)
+            .map(|((path, entry), meta)| {
                 let is_page = matches!(
                     entry.job,
                     Job::Page(_)
@@ -157,8 +161,7 @@ impl<'a> Renderer<'a> {
                         if is_page {
                             ids = Some(links::ids_of(&text));
                         }
-                        doc = search::meta(self, entry.job, &entry.url)
-                            .map(|meta| postings.doc(meta, &text));
+                        doc = meta.map(|meta| postings.doc(meta, &text));
                         diags.extend(sink.write(path, text.as_bytes()).err())
                     }
                     Ok(Bytes::Builtin(text)) => {
@@ -368,8 +371,11 @@ impl<'a> Renderer<'a> {
             source_dir: page.source_dir(),
             resolve_md: &resolve,
         };
-        let include = |rel: &str| content::read_include(self.root, rel);
-        let warn = self.config.shortcodes.unknown == crate::config::UnknownShortcodes::Warn;
+        let include = |rel: &str| {
+            self.includes
+                .get(rel, |rel| content::read_include(self.root, rel))
+        };
+        let warn = self.config.shortcodes.unknown == crate::config::Level::Warn;
         let expander = Expander {
             templates: Some(self.templates),
             page: PageInfo {

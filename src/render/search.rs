@@ -599,8 +599,9 @@ fn collapse_head(s: &str, chars: usize) -> String {
     out
 }
 
-/// Decodes the entities our renderers write (and numeric ones).
-fn decode(s: &str) -> String {
+/// Decodes the entities our renderers write (and numeric ones); also
+/// reads `id` values for the link check (`links::ids_of`).
+pub(crate) fn decode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     decode_into(s, &mut out);
     out
@@ -1058,12 +1059,14 @@ fn each_file<T: Send>(
         let mut sections: Vec<&str> = docs.iter().map(|d| d.meta.section.as_str()).collect();
         sections.sort_unstable();
         sections.dedup();
-        let name = |kind: &str, k: usize| format!("{kind}-{k:02}.json");
+        let name = SearchPart::file_name;
         json(&Manifest {
             version: 2,
             shard_count: SEARCH_SHARDS,
-            shards: (0..SEARCH_SHARDS).map(|k| name("shard", k)).collect(),
-            texts: (0..TEXT_FILES).map(|k| name("text", k)).collect(),
+            shards: (0..SEARCH_SHARDS)
+                .map(|k| name(SearchPart::Shard(k)))
+                .collect(),
+            texts: (0..TEXT_FILES).map(|k| name(SearchPart::Text(k))).collect(),
             sections,
             pages: docs
                 .iter()
@@ -1141,7 +1144,8 @@ pub fn page(r: &Renderer<'_>, docs: &[Doc]) -> Result<String, Diagnostics> {
         .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("sections", &sections);
-    ctx.insert("index_url", &format!("{base}{}index.json", urls::SEARCH));
+    let manifest = SearchPart::Manifest.file_name();
+    ctx.insert("index_url", &format!("{base}{}{manifest}", urls::SEARCH));
     ctx.insert(
         "page",
         &super::incidents::page_meta(r.config, "Search", urls::SEARCH, "search"),

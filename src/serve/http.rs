@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::State;
+use crate::content::paths::decode_path_strict;
 use crate::markdown::escape::escape_html;
 
 /// The Server-Sent Events endpoint.
@@ -105,8 +106,7 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
 /// out (`..`, `\`, NUL) or is not UTF-8.
 pub fn site_path(path: &str) -> Option<String> {
     let rest = path.strip_prefix('/')?;
-    let bytes = percent_decode(rest)?;
-    let rel = String::from_utf8(bytes).ok()?;
+    let rel = decode_path_strict(rest)?;
     if rel.contains(['\\', '\0']) || rel.split('/').any(|c| c == ".." || c == ".") {
         return None;
     }
@@ -118,23 +118,6 @@ pub fn site_path(path: &str) -> Option<String> {
         .join("/");
     if rel.ends_with('/') && !out.is_empty() {
         out.push('/');
-    }
-    Some(out)
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
     }
     Some(out)
 }
@@ -248,6 +231,8 @@ mod tests {
         assert_eq!(site_path("/a/..%2fx"), None);
         assert_eq!(site_path("/a%5c..%5cx"), None);
         assert_eq!(site_path("/%zz"), None);
+        // Two hex digits, not a signed number: `%+1` is no escape.
+        assert_eq!(site_path("/%+1"), None);
         assert_eq!(site_path("relative"), None);
     }
 

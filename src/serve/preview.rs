@@ -19,7 +19,7 @@ use crate::data::{self, Dataset};
 use crate::diag::Diagnostics;
 use crate::output::{Published, Sink};
 use crate::publish::PublicSite;
-use crate::render::{self, Renderer};
+use crate::render::Renderer;
 use crate::settings::{BuildOptions, Settings};
 use crate::templates::{self, Templates};
 use crate::urls::{self, Job, Plan};
@@ -30,7 +30,6 @@ pub struct DataCache {
     data: Dataset,
     analysis: Analysis,
     as_of: DateTime<Utc>,
-    broken_ids: BTreeSet<String>,
 }
 
 impl DataCache {
@@ -48,7 +47,6 @@ impl DataCache {
             data: loaded.dataset,
             analysis,
             as_of,
-            broken_ids: BTreeSet::new(),
         })
     }
 }
@@ -77,10 +75,12 @@ pub fn render_changed(
         &cache.data,
         &cache.analysis,
         cache.as_of,
-        &cache.broken_ids,
+        // The cache holds only data without errors: no incident is
+        // missing because its file failed to load.
+        &BTreeSet::new(),
         &mut diags,
     );
-    let (mut plan, plan_diags) = urls::plan(&public, &statics, root, templates.has("404.html"));
+    let (mut plan, plan_diags) = urls::plan(&public, &statics, root);
     if diags.has_errors() || plan_diags.has_errors() {
         return None;
     }
@@ -100,13 +100,7 @@ pub fn render_changed(
     }
     let one = Plan::new(entries);
 
-    let base_path = config.base_path().to_string();
-    templates.set_global("config", &render::context::config(config));
-    templates.set_global("base_path", &base_path);
-    templates.set_global(
-        "data_nav",
-        &render::context::data_nav(public.has_record, public.record.is_some(), &base_path),
-    );
+    crate::build::set_template_globals(&mut templates, config, &public);
     let sink = Sink::memory();
     // Link warnings are meaningless against a one-entry plan; the full
     // rebuild reports them.

@@ -33,7 +33,7 @@ mod parse;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use builtins::ALERT_COLORS;
 use builtins::{alert, details, missing, youtube};
@@ -146,7 +146,32 @@ pub struct Included {
 }
 
 /// Reads a content-relative path for `include`; `Err` says why not.
-pub type IncludeFn<'a> = &'a (dyn Fn(&str) -> Result<Included, String> + Sync);
+pub type IncludeFn<'a> = &'a (dyn Fn(&str) -> Result<Arc<Included>, String> + Sync);
+
+/// What `include` read, by content-relative path, for one build: a file
+/// included by many pages is checked, canonicalised and read once. A failed
+/// read is kept too, so every call reports the same error at its own line.
+#[derive(Debug, Default)]
+pub struct IncludeCache(Mutex<HashMap<String, Arc<ReadOnce>>>);
+
+type ReadOnce = OnceLock<Result<Arc<Included>, String>>;
+
+impl IncludeCache {
+    /// `rel` as `read` reads it, read at most once per cache.
+    pub fn get(
+        &self,
+        rel: &str,
+        read: impl FnOnce(&str) -> Result<Included, String>,
+    ) -> Result<Arc<Included>, String> {
+        // The map is locked only to find the path's cell: reads of other
+        // files go on in parallel, the same file's wait for its one read.
+        let cell = {
+            let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(map.entry(rel.to_string()).or_default())
+        };
+        cell.get_or_init(|| read(rel).map(Arc::new)).clone()
+    }
+}
 
 /// Per-build settings of expansion beyond the templates.
 #[derive(Clone, Copy, Default)]
@@ -1050,5 +1075,29 @@ mod tests {
         assert_eq!(at("<summary>"), (2, true));
         assert_eq!(at("b "), (text.find("b ").unwrap(), false));
         assert_eq!(at(" tail"), (text.find(" tail").unwrap(), false));
+    }
+
+    #[test]
+    fn an_included_file_is_read_once_per_cache() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let reads = AtomicUsize::new(0);
+        let read = |rel: &str| {
+            reads.fetch_add(1, Ordering::Relaxed);
+            match rel {
+                "a.md" => Ok(Included {
+                    file: PathBuf::from("content/a.md"),
+                    source: "A".into(),
+                    body_start: 0,
+                }),
+                _ => Err(format!("no file content/{rel}")),
+            }
+        };
+        let cache = IncludeCache::default();
+        let first = cache.get("a.md", read).unwrap();
+        assert!(Arc::ptr_eq(&first, &cache.get("a.md", read).unwrap()));
+        for _ in 0..2 {
+            assert_eq!(cache.get("b.md", read).unwrap_err(), "no file content/b.md");
+        }
+        assert_eq!(reads.load(Ordering::Relaxed), 2);
     }
 }
