@@ -264,10 +264,6 @@ impl Templates {
         })
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.sources.contains_key(name)
-    }
-
     /// Values every template sees (`config`, `nav`, ...), set once.
     pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
         self.tera.global_context().insert(key, value);
