@@ -814,6 +814,12 @@ mod tests {
     use super::*;
 
     fn page(md: &str) -> Rendered {
+        with_page(|ex, links| render(md, ex, links, (2, 4)).unwrap())
+    }
+
+    /// `f` with the expander and links of a page at `/proj/a/` whose
+    /// `b.md` exists.
+    fn with_page<T>(f: impl FnOnce(&Expander<'_>, &Links<'_>) -> T) -> T {
         let resolve = |rel: &str| (rel == "a/b.md").then(|| "a/b/".to_string());
         let links = Links {
             base_path: "/proj/",
@@ -828,7 +834,7 @@ mod tests {
             },
             options: Default::default(),
         };
-        render(md, &ex, &links, (2, 4)).unwrap()
+        f(&ex, &links)
     }
 
     #[test]
@@ -969,22 +975,8 @@ mod tests {
         );
         assert_eq!(r.broken_md_links[0].offset, body.find("[c]").unwrap());
         // An HTML page's `{{% %}}` markdown: the same.
-        let resolve = |_: &str| None;
-        let links = Links {
-            base_path: "/proj/",
-            source_dir: "",
-            resolve_md: &resolve,
-        };
-        let ex = Expander {
-            templates: None,
-            page: PageInfo {
-                title: "t",
-                url: "/",
-            },
-            options: Default::default(),
-        };
         let html = "<div>{{% alert %}}[a](/x/){{% /alert %}}</div>";
-        let r = render_html_page(html, &ex, &links).unwrap();
+        let r = with_page(|ex, links| render_html_page(html, ex, links).unwrap());
         assert!(r.html.contains("href=\"/proj/x/\""), "{}", r.html);
         assert_eq!(r.internal_links[0].offset, html.find("[a]").unwrap());
         assert_eq!(r.sections[0].html, r.html);
