@@ -249,7 +249,28 @@ impl Templates {
             }
         }
         if diags.is_empty() {
-            diags.push(tera_diagnostic(&first, sources));
+            match first.kind() {
+                tera::ErrorKind::SyntaxError(_) | tera::ErrorKind::RenderingError(_) => {
+                    diags.push(tera_diagnostic(&first, sources));
+                }
+                // Reference errors of the whole set (unknown filters, blocks
+                // a parent lacks) come as one text of blank-line-separated
+                // reports: one diagnostic each, so all are seen at once.
+                // A block the theme's base.html lacks is reported by every
+                // built-in template that fills it: once per block is enough.
+                _ => {
+                    let text = first.to_string();
+                    let mut seen = std::collections::HashSet::new();
+                    for report in text.split("\n\n") {
+                        let first_line = report.lines().next().unwrap_or("");
+                        if !first_line.contains("is not defined in any parent template")
+                            || seen.insert(first_line)
+                        {
+                            diags.push(text_diagnostic(report, sources));
+                        }
+                    }
+                }
+            }
         }
         diags
     }
@@ -300,30 +321,7 @@ fn tera_diagnostic(e: &tera::Error, sources: &BTreeMap<String, SourceFile>) -> D
         _ => None,
     };
     let Some(r) = report else {
-        // Reference errors (unknown filter, test, include) come as a text
-        // report; find its `--> name:line:col` to point at the right file.
-        let text = e.to_string();
-        let message = text
-            .lines()
-            .map(|l| l.trim().trim_start_matches("error:").trim())
-            .find(|l| !l.is_empty() && !l.starts_with("-->"))
-            .unwrap_or("template error")
-            .to_string();
-        let located = text.lines().find_map(|l| {
-            let spot = l.trim().strip_prefix("-->")?.trim();
-            let mut parts = spot.rsplitn(3, ':');
-            let col: usize = parts.next()?.parse().ok()?;
-            let line: usize = parts.next()?.parse().ok()?;
-            let src = sources.get(parts.next()?)?;
-            Some(Location::at_line(&src.display, &src.text, line, col))
-        });
-        let d = Diagnostic::error(format!("template error: {message}"));
-        return match located {
-            Some(loc) => d.at(loc),
-            None => d.help(format!(
-                "{text}; check the theme's and the site's templates/ folders"
-            )),
-        };
+        return text_diagnostic(&e.to_string(), sources);
     };
     let d = Diagnostic::error(format!("template error: {}", r.message()));
     match sources.get(r.filename()) {
@@ -334,6 +332,41 @@ fn tera_diagnostic(e: &tera::Error, sources: &BTreeMap<String, SourceFile>) -> D
             r.span().start_col + 1,
         )),
         None => d.help(format!("in template `{}`", r.filename())),
+    }
+}
+
+/// A text report of Tera's (reference errors: unknown filter, test,
+/// include, a block no parent defines): located by its `--> name:line:col`.
+fn text_diagnostic(text: &str, sources: &BTreeMap<String, SourceFile>) -> Diagnostic {
+    let message = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches("error:").trim())
+        .find(|l| !l.is_empty() && !l.starts_with("-->"))
+        .unwrap_or("template error")
+        .to_string();
+    let located = text.lines().find_map(|l| {
+        let spot = l.trim().strip_prefix("-->")?.trim();
+        let mut parts = spot.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let src = sources.get(parts.next()?)?;
+        Some(Location::at_line(&src.display, &src.text, line, col))
+    });
+    let mut d = Diagnostic::error(format!("template error: {message}"));
+    if message.contains("is not defined in any parent template") {
+        // A theme's own base.html under the built-in templates (themes are
+        // layered over the default one).
+        d = d.help(
+            "the base.html of your theme (or of templates/) must define every block the \
+             built-in templates fill: title, meta, head_extra, kind, breadcrumbs and main \
+             (an empty `{% block kind %}{% endblock kind %}` will do)",
+        );
+    }
+    match located {
+        Some(loc) => d.at(loc),
+        None => d.help(format!(
+            "{text}; check the theme's and the site's templates/ folders"
+        )),
     }
 }
 

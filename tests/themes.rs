@@ -77,3 +77,29 @@ fn a_theme_with_only_a_base_template_frames_the_default_pages() {
     // The theme's static files win too.
     assert_eq!(site.output("/css/style.css"), "body { color: teal }\n");
 }
+
+/// A theme's `base.html` that lacks blocks the built-in templates fill is
+/// refused with each missing block named once, and what to add.
+#[test]
+fn a_base_template_without_the_default_blocks_names_each_missing_block_once() {
+    let site = site_with_theme();
+    site.file(
+        "themes/mine/templates/base.html",
+        "<!DOCTYPE html><html><head><title>{% block title %}{% endblock title %}</title></head>\
+         <body>{% block main %}{% endblock main %}</body></html>",
+    );
+    let out = site.build_with(&["--as-of", "2026-07-01"]);
+    out.assert_failure().assert_stderr_has(&[
+        "Block `meta` is not defined in any parent template",
+        "Block `kind` is not defined in any parent template",
+        "Block `breadcrumbs` is not defined in any parent template",
+        "Block `head_extra` is not defined in any parent template",
+        "must define every block the built-in templates fill",
+    ]);
+    assert_eq!(
+        out.stderr.matches("Block `breadcrumbs` is not").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}
