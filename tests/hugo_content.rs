@@ -346,3 +346,36 @@ fn html_content_files_with_front_matter_are_pages() {
         "<p>static</p>\n"
     );
 }
+
+/// Headings in `{{% %}}` markdown inside an HTML shortcode share the page's
+/// ids: two tabs with the same heading, and the page's own heading of that
+/// name, get three different ids.
+#[test]
+fn headings_in_nested_markdown_get_ids_unique_on_the_page() {
+    let site = Site::new();
+    site.file(
+        "templates/shortcodes/tabs.html",
+        "<div class=\"tabs\">{{ inner | safe }}</div>",
+    )
+    .file(
+        "templates/shortcodes/tab.html",
+        "<section class=\"tab\">\n\n{{ inner }}\n\n</section>",
+    )
+    .file("content/_index.md", &page("Home", ""))
+    .file(
+        "content/p.md",
+        &page(
+            "P",
+            "## Steps\n\nPage.\n\n{{< tabs >}}\n{{% tab %}}\n### Steps\n\nOne.\n{{% /tab %}}\n\
+             {{% tab %}}\n### Steps\n\nTwo.\n{{% /tab %}}\n{{< /tabs >}}\n",
+        ),
+    );
+    site.build_ok();
+    let html = site.html("/p/");
+    let mut ids = select_attr(&html, "h2[id], h3[id]", "id");
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("steps")), "{ids:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "every heading id is unique: {ids:?}");
+}

@@ -79,7 +79,7 @@ pub struct Rendered {
 
 impl Rendered {
     /// Takes the links `other` found (markdown rendered inside shortcode
-    /// output), keeping each list in source order.
+    /// output); `sort_links` puts them in source order.
     pub(crate) fn add_links(&mut self, other: Rendered) {
         for (list, more) in [
             (&mut self.internal_links, other.internal_links),
@@ -87,10 +87,20 @@ impl Rendered {
             (&mut self.same_page_links, other.same_page_links),
             (&mut self.external_links, other.external_links),
         ] {
-            if !more.is_empty() {
-                list.extend(more);
-                list.sort_by_key(|l| l.offset);
-            }
+            list.extend(more);
+        }
+    }
+
+    /// Puts each link list in source order, once all are added (sorting
+    /// after each `add_links` would cost a page of k fragments O(k²)).
+    pub(crate) fn sort_links(&mut self) {
+        for list in [
+            &mut self.internal_links,
+            &mut self.broken_md_links,
+            &mut self.same_page_links,
+            &mut self.external_links,
+        ] {
+            list.sort_by_key(|l| l.offset);
         }
     }
 
@@ -128,19 +138,25 @@ pub fn render_with(
     toc_levels: (u8, u8),
     settings: &Markdown,
 ) -> Result<Rendered, Vec<SpanError>> {
-    let expanded = expander.expand(body, links)?;
+    let mut expanded = expander.expand(body, links)?;
+    let mut ids = std::mem::take(&mut expanded.ids);
     let source = |offset: usize| expanded.map.lookup(offset);
+    let pass = Pass {
+        links,
+        toc_levels,
+        settings,
+    };
     let (mut out, marks, h2s) = render_expanded(
         &expanded.markdown,
         &expanded.html,
         expanded.markers,
         &source,
-        links,
-        toc_levels,
-        settings,
+        pass,
+        &mut ids,
     );
     out.sections = headings::sections(&out.html, &marks, h2s);
     out.add_links(expanded.links);
+    out.sort_links();
     Ok(out)
 }
 
@@ -171,14 +187,30 @@ pub(crate) fn render_fragment(
     links: &Links<'_>,
     settings: &Markdown,
     source: &dyn Fn(usize) -> (usize, bool),
+    ids: &mut headings::Ids,
 ) -> Rendered {
     // Cannot fail: the page around it already found free markers.
     let markers = placeholder::Markers::for_text(md).unwrap_or_default();
     // Marked as shortcode output: no heading starts a section.
     let nested = |offset: usize| (source(offset).0, true);
-    let (mut out, _, _) = render_expanded(md, &[], markers, &nested, links, (1, 0), settings);
+    let pass = Pass {
+        links,
+        toc_levels: (1, 0),
+        settings,
+    };
+    let (mut out, _, _) = render_expanded(md, &[], markers, &nested, pass, ids);
     out.toc.clear();
     out
+}
+
+/// What a markdown pass takes from its page: how links resolve, which
+/// heading levels the TOC lists (none when the first is above the second)
+/// and the site's `[markdown]` switches.
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    links: &'a Links<'a>,
+    toc_levels: (u8, u8),
+    settings: &'a Markdown,
 }
 
 /// Markdown with its shortcodes expanded (`html`: the `{{< >}}` output its
@@ -190,16 +222,14 @@ fn render_expanded(
     html: &[String],
     markers: Markers,
     source: &dyn Fn(usize) -> (usize, bool),
-    links: &Links<'_>,
-    toc_levels: (u8, u8),
-    settings: &Markdown,
+    pass: Pass<'_>,
+    ids: &mut headings::Ids,
 ) -> (Rendered, Vec<usize>, Vec<(String, String)>) {
     let (md, kramdown_map) = kramdown::rewrite(md, &markers.wrap(Key::Toc));
     let (md, attrs, blocks_map) = blocks::prepare(&md);
     // Offsets of `md` → offset in the body, and whether a shortcode made it.
     let source = |offset: usize| source(kramdown_map.lookup(blocks_map.lookup(offset).0).0);
-    let (mut out, h2s) =
-        render_markdown(&md, links, toc_levels, markers, &source, settings, &attrs);
+    let (mut out, h2s) = render_markdown(&md, pass, markers, &source, &attrs, ids);
     let mut marks = Vec::new();
     if out.html.contains(markers.open) {
         let toc = || {
@@ -235,19 +265,22 @@ pub(crate) fn options(settings: &Markdown) -> Options {
 /// and the (title, id) of each top-level h2, whose places are marked.
 fn render_markdown(
     md: &str,
-    links: &Links<'_>,
-    (toc_lo, toc_hi): (u8, u8),
+    pass: Pass<'_>,
     markers: Markers,
     source: &dyn Fn(usize) -> (usize, bool),
-    settings: &Markdown,
     attrs: &[blocks::Attrs],
+    ids: &mut headings::Ids,
 ) -> (Rendered, Vec<(String, String)>) {
+    let Pass {
+        links,
+        toc_levels: (toc_lo, toc_hi),
+        settings,
+    } = pass;
     let mut out = Rendered {
         html: String::with_capacity(md.len() * 3 / 2),
         ..Rendered::default()
     };
     let mut h2s = Vec::new();
-    let mut ids = headings::Ids::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     // Open blocks (quotes, lists, tables...) around the current event.
     let mut depth = 0usize;

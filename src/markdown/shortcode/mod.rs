@@ -39,6 +39,7 @@ pub use builtins::ALERT_COLORS;
 use builtins::{alert, details, missing, youtube};
 use parse::{Tag, TagKind, scan};
 
+use super::headings::Ids;
 use super::placeholder::{Key, Markers};
 use super::srcmap::SourceMap;
 use super::{Links, Rendered};
@@ -297,6 +298,9 @@ pub struct Expanded {
     /// The links of markdown rendered inside shortcode HTML output (only
     /// the link lists are filled), located in the expanded text.
     pub links: Rendered,
+    /// The heading ids that markdown took: the page's own headings avoid
+    /// them, so every id of the page is unique.
+    pub ids: Ids,
 }
 
 /// What a shortcode produced, and where in it its inner text was placed
@@ -347,7 +351,7 @@ impl Expander<'_> {
             nested: false,
         };
         let mut map = SourceMap::default();
-        let (_, mut found) =
+        let (_, mut found, _) =
             self.expand_into(text, Markers::default(), links, cx, &mut out, &mut map)?;
         found.html = out;
         Ok(found)
@@ -371,11 +375,12 @@ impl Expander<'_> {
                 markers,
                 map: SourceMap::default(),
                 links: Rendered::default(),
+                ids: Ids::default(),
             });
         }
         let mut markdown = String::with_capacity(text.len() + text.len() / 4);
         let mut map = SourceMap::default();
-        let (html, links) = self.expand_into(
+        let (html, links, ids) = self.expand_into(
             text,
             markers,
             links,
@@ -389,6 +394,7 @@ impl Expander<'_> {
             markers,
             map,
             links,
+            ids,
         })
     }
 
@@ -404,7 +410,7 @@ impl Expander<'_> {
         cx: Context,
         out: &mut String,
         map: &mut SourceMap,
-    ) -> Result<(Vec<String>, Rendered), Vec<SpanError>> {
+    ) -> Result<(Vec<String>, Rendered, Ids), Vec<SpanError>> {
         let mut errors = Vec::new();
         let tags = scan(text, &mut errors);
         let nodes = self.build_tree(&tags, &mut errors);
@@ -418,16 +424,19 @@ impl Expander<'_> {
             chain: vec![self.options.rel.to_string()],
             links,
             found: Rendered::default(),
+            ids: Ids::default(),
         };
         run.render((0, text.len(), &nodes), cx, out, map);
         let Run {
             html,
             mut errors,
-            found,
+            mut found,
+            ids,
             ..
         } = run;
+        found.sort_links();
         if errors.is_empty() {
-            Ok((html, found))
+            Ok((html, found, ids))
         } else {
             errors.sort_by_key(|e| e.offset);
             Err(errors)
@@ -643,6 +652,9 @@ struct Run<'e, 't> {
     /// How links of markdown rendered here resolve, and those found.
     links: &'t Links<'t>,
     found: Rendered,
+    /// Heading ids taken by markdown rendered here, shared by every
+    /// fragment of the page.
+    ids: Ids,
 }
 
 impl Run<'_, '_> {
@@ -798,6 +810,7 @@ impl Run<'_, '_> {
             chain,
             links: self.links,
             found: Rendered::default(),
+            ids: std::mem::take(&mut self.ids),
         };
         let mut buf = String::with_capacity(body.len());
         let sub_cx = Context {
@@ -815,11 +828,13 @@ impl Run<'_, '_> {
             errors,
             mut chain,
             found,
+            ids,
             ..
         } = sub;
         chain.pop();
         self.chain = chain;
         self.html = html;
+        self.ids = ids;
         // Links of the included file are located at the call, as its text
         // spliced into the page is.
         self.found.add_links(found.links_at(tag.start));
@@ -846,7 +861,7 @@ impl Run<'_, '_> {
     /// `self.text`) into `out`, keeping its links.
     fn markdown(&mut self, md: &str, source: &dyn Fn(usize) -> (usize, bool), out: &mut String) {
         let settings = self.expander.options.markdown;
-        let r = super::render_fragment(md, self.links, &settings, source);
+        let r = super::render_fragment(md, self.links, &settings, source, &mut self.ids);
         out.push_str(&r.html);
         self.found.add_links(r);
     }
