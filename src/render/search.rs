@@ -125,8 +125,8 @@ struct Worker {
 
 impl Worker {
     /// Adds a term of the page being read.
-    fn post(&mut self, term: &Word, weight: u32) {
-        self.page.add(term.key(), weight);
+    fn post(&mut self, term: &Key, weight: u32) {
+        self.page.add(*term, weight);
     }
 
     /// Moves the page's summed weights into the lists (or drops them when
@@ -432,11 +432,76 @@ impl Table {
 
 /// A term as the tables take it: its bytes as little-endian words (zero
 /// after the term), its length and hash.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 struct Key {
     words: [u64; MAX_TERM / 8],
     len: u32,
     hash: u32,
+}
+
+impl PartialEq for Key {
+    /// Word by word, the first (which tells most terms apart) first: a key
+    /// was just written word by word, and comparing it in wider loads would
+    /// make the CPU wait for those stores.
+    fn eq(&self, other: &Key) -> bool {
+        self.words[0] == other.words[0]
+            && self.len == other.len
+            && self.words[1] == other.words[1]
+            && self.words[2] == other.words[2]
+            && self.words[3] == other.words[3]
+    }
+}
+
+impl Key {
+    /// A run of ASCII letters and digits, 2 to `MAX_TERM` bytes, lower-cased
+    /// as whole words: OR-ing 0x20 lower-cases a letter and leaves a digit
+    /// as it is. Words are read whole from `text` (past the run where it
+    /// goes on) and masked, not byte by byte: storing bytes and loading
+    /// them as words stalls the CPU.
+    fn of_run(text: &[u8], start: usize, len: usize) -> Key {
+        debug_assert!((2..=MAX_TERM).contains(&len));
+        const LOWER: u64 = 0x2020_2020_2020_2020;
+        let word = |k: usize| {
+            let at = start + 8 * k;
+            let left = len - 8 * k;
+            let word = match text.get(at..at + 8) {
+                Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+                None => {
+                    let mut b = [0u8; 8];
+                    b[..left].copy_from_slice(&text[at..at + left]);
+                    u64::from_le_bytes(b)
+                }
+            };
+            let mask = if left >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * left)) - 1
+            };
+            (word | LOWER) & mask
+        };
+        let n = len.div_ceil(8);
+        let mut words = [0u64; MAX_TERM / 8];
+        // Hashed as made, in registers (see `hash`).
+        let mut h = n as u64;
+        for (k, w) in words.iter_mut().enumerate().take(n) {
+            *w = word(k);
+            h = (h.rotate_left(5) ^ *w).wrapping_mul(HASH_K);
+        }
+        Key {
+            words,
+            len: len as u32,
+            hash: finish(h),
+        }
+    }
+
+    /// The term's bytes.
+    fn bytes(&self) -> [u8; MAX_TERM] {
+        let mut out = [0u8; MAX_TERM];
+        for (chunk, w) in out.chunks_exact_mut(8).zip(self.words) {
+            chunk.copy_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
 }
 
 /// The distinct terms of the page being read and their summed weights: a
@@ -511,12 +576,17 @@ impl PageTerms {
 /// tag's length, so slots are found by bits 8 and up (ample below 2^24
 /// slots, and only slower past that).
 fn hash(words: &[u64]) -> u32 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h = words.len() as u64;
     for &w in words {
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(HASH_K);
     }
-    ((h ^ (h >> 29)).wrapping_mul(K) >> 32) as u32
+    finish(h)
+}
+
+const HASH_K: u64 = 0x517c_c1b7_2722_0a95;
+
+fn finish(h: u64) -> u32 {
+    ((h ^ (h >> 29)).wrapping_mul(HASH_K) >> 32) as u32
 }
 
 /// The search facts of a job, or `None` when it is not searched.
@@ -709,10 +779,6 @@ impl Word {
         }
     }
 
-    fn bytes(&self) -> &[u8] {
-        &self.bytes[..self.len.min(MAX_TERM)]
-    }
-
     /// The term (of 2 to `MAX_TERM` bytes) as the tables take it.
     fn key(&self) -> Key {
         let words = std::array::from_fn(|k| {
@@ -743,13 +809,13 @@ impl Word {
         self.len += run.len();
     }
 
-    fn end(&mut self, f: &mut impl FnMut(&Word)) {
+    fn end(&mut self, f: &mut impl FnMut(&Key)) {
         if self.len == 0 {
             return;
         }
         if self.len <= MAX_TERM {
             if self.len >= 2 {
-                f(self);
+                f(&self.key());
             }
             self.bytes[..self.len].fill(0);
         } else {
@@ -760,7 +826,7 @@ impl Word {
 
     /// A character that is not in an ASCII run: folded into the word, or
     /// ending it.
-    fn char(&mut self, c: char, f: &mut impl FnMut(&Word)) {
+    fn char(&mut self, c: char, f: &mut impl FnMut(&Key)) {
         if c.is_ascii_alphanumeric() {
             self.push(c.to_ascii_lowercase() as u8);
         } else if c.is_ascii() {
@@ -776,11 +842,38 @@ impl Word {
     }
 }
 
+/// Where the run of ASCII letters and digits at `i` ends: eight bytes at a
+/// time, so the end of a word costs no mispredicted branch per byte.
+fn alnum_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // Per byte (its low seven bits, so no carry crosses bytes): the high
+    // bit of `t + (0x80 - lo)` is set when t >= lo.
+    let at_least =
+        |t: u64, lo: u8| t.wrapping_add(u64::from(0x80 - lo) * 0x0101_0101_0101_0101) & HIGH;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let t = x & LOW7;
+        let lower = (x | 0x2020_2020_2020_2020) & LOW7;
+        let digit = at_least(t, b'0') & !at_least(t, b'9' + 1);
+        let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
+        let other = !((digit | letter) & !x) & HIGH;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && ALNUM[bytes[i] as usize] != 0 {
+        i += 1;
+    }
+    i
+}
+
 /// Calls `f` with each term of a text: lower-cased, ASCII-folded runs of
 /// letters and digits, two to `MAX_TERM` characters long; with `entities`,
 /// of the text `decode` makes of it. Runs of ASCII letters and digits are
 /// taken whole; the rest a character at a time.
-fn scan_terms(text: &str, entities: bool, mut f: impl FnMut(&Word)) {
+fn scan_terms(text: &str, entities: bool, mut f: impl FnMut(&Key)) {
     let bytes = text.as_bytes();
     let mut word = Word::new();
     let mut i = 0;
@@ -788,9 +881,19 @@ fn scan_terms(text: &str, entities: bool, mut f: impl FnMut(&Word)) {
         let b = bytes[i];
         if ALNUM[b as usize] != 0 {
             let start = i;
-            i += 1;
-            while i < bytes.len() && ALNUM[bytes[i] as usize] != 0 {
-                i += 1;
+            i = alnum_run_end(bytes, i + 1);
+            // Most words are a whole ASCII run: made into a key from the
+            // text at once, when nothing before or after joins them.
+            let ends = match bytes.get(i) {
+                None => true,
+                Some(&b'&') => !entities,
+                Some(&b) => b.is_ascii(),
+            };
+            if word.len == 0 && ends {
+                if (2..=MAX_TERM).contains(&(i - start)) {
+                    f(&Key::of_run(bytes, start, i - start));
+                }
+                continue;
             }
             word.push_run(&bytes[start..i]);
         } else if b.is_ascii() {
@@ -823,7 +926,8 @@ fn scan_terms(text: &str, entities: bool, mut f: impl FnMut(&Word)) {
 pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
     // Terms are ASCII.
     scan_terms(text, false, |t| {
-        f(std::str::from_utf8(t.bytes()).unwrap_or_default())
+        let bytes = t.bytes();
+        f(std::str::from_utf8(&bytes[..t.len as usize]).unwrap_or_default())
     });
 }
 
@@ -1411,6 +1515,46 @@ mod tests {
                 reference::doc(&html),
                 "{html}"
             );
+        }
+    }
+
+    #[test]
+    fn word_ends_are_found_eight_bytes_at_a_time_as_byte_by_byte() {
+        let by_bytes = |bytes: &[u8], mut i: usize| {
+            while i < bytes.len() && ALNUM[bytes[i] as usize] != 0 {
+                i += 1;
+            }
+            i
+        };
+        // Every byte value at every place of a run, with and without a
+        // whole eight-byte chunk before it, and near the end of the text.
+        for len in 0..20 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut text = b"aZ09".repeat(5)[..len].to_vec();
+                    text[at] = b;
+                    for from in 0..=at {
+                        assert_eq!(
+                            alnum_run_end(&text, from),
+                            by_bytes(&text, from),
+                            "{text:?} from {from}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_makes_the_same_key_as_its_bytes() {
+        let text = b"Zz09azAZlongerWORDSthaneightbytesX1Y2Z3w4v5u6t7s8r9q0p1o2ab";
+        for start in 0..text.len() {
+            for len in 2..=MAX_TERM.min(text.len() - start) {
+                let mut w = Word::new();
+                w.push_run(&text[start..start + len]);
+                let key = Key::of_run(text, start, len);
+                assert!(key == w.key() && key.hash == w.key().hash, "{start} {len}");
+            }
         }
     }
 
