@@ -86,6 +86,32 @@ fn bare_urls_www_and_email_become_links() {
     assert_eq!(text(&html, "code"), "https://code.example");
 }
 
+/// Headings end in a whole `<a class="anchor">#</a>`: the text after the
+/// first heading of a page was once taken for the inside of a link, and
+/// neither linked nor given its emoji.
+#[test]
+fn bare_urls_and_emoji_after_headings_and_raw_links() {
+    let html = prose(
+        "## Common links\n\n- Initiatives: https://tracker.example/groups/42 :rocket:\n\n\
+         ### More\n\n<a href=\"/x\">raw</a> then www.example.com :tada:\n",
+    );
+    assert_eq!(
+        select_attr(&html, "li a, p a", "href"),
+        [
+            "https://tracker.example/groups/42",
+            "/x",
+            "http://www.example.com"
+        ],
+        "{}",
+        html.html()
+    );
+    assert_eq!(
+        text(&html, "li"),
+        "Initiatives: https://tracker.example/groups/42 🚀"
+    );
+    assert!(text(&html, "p").ends_with("then www.example.com 🎉"));
+}
+
 #[test]
 fn linkify_can_be_turned_off() {
     let html = prose_with(

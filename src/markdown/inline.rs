@@ -45,14 +45,7 @@ pub fn apply<'a>(events: Vec<Event<'a>>, opts: Opts) -> Vec<Event<'a>> {
         match &e {
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
             Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
-            Event::InlineHtml(h) | Event::Html(h) => {
-                let h = h.trim_start().to_ascii_lowercase();
-                if h.starts_with("<a ") || h.starts_with("<a>") {
-                    raw_a = true;
-                } else if h.starts_with("</a") {
-                    raw_a = false;
-                }
-            }
+            Event::InlineHtml(h) | Event::Html(h) => raw_a = inside_a_after(raw_a, h),
             _ => {}
         }
         out.push(e);
@@ -61,6 +54,29 @@ pub fn apply<'a>(events: Vec<Event<'a>>, opts: Opts) -> Vec<Event<'a>> {
         process_run(run, opts, &mut out);
     }
     out
+}
+
+/// Whether text after the HTML `h` is inside a raw `<a>` element, given
+/// whether it started inside one. Every tag of `h` counts, not only its
+/// start: a heading's closing HTML holds a whole `<a class="anchor">…</a>`
+/// and leaves the text after it outside any link.
+fn inside_a_after(mut inside: bool, h: &str) -> bool {
+    let b = h.as_bytes();
+    for at in memchr::memchr_iter(b'<', b) {
+        let rest = &b[at + 1..];
+        let (closing, name) = match rest.strip_prefix(b"/") {
+            Some(name) => (true, name),
+            None => (false, rest),
+        };
+        let is_a = name.first().is_some_and(|c| c.eq_ignore_ascii_case(&b'a'))
+            && name
+                .get(1)
+                .is_none_or(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/');
+        if is_a {
+            inside = !closing;
+        }
+    }
+    inside
 }
 
 /// What smart punctuation made of typed text.
@@ -397,6 +413,39 @@ mod tests {
             links("https://a.example/x&amp;")[0].0,
             "https://a.example/x"
         );
+    }
+
+    #[test]
+    fn text_after_a_whole_raw_link_is_outside_it() {
+        assert!(!inside_a_after(
+            false,
+            "<a class=\"anchor\" href=\"#x\">#</a></h2>\n"
+        ));
+        assert!(inside_a_after(false, "<A HREF=\"x\">"));
+        assert!(inside_a_after(false, "<a>"));
+        assert!(!inside_a_after(true, "</a >"));
+        assert!(inside_a_after(true, "<abbr title=\"x\">"));
+        assert!(!inside_a_after(false, "<abbr>x</abbr><aside>"));
+        assert!(!inside_a_after(
+            false,
+            "<a href=\"x\"></a><a\nhref=\"y\">y</a>"
+        ));
+        // Linkify and emoji go on after a heading's anchor.
+        let events = vec![
+            Event::Html("<h2 id=\"x\">".into()),
+            Event::Text("X".into()),
+            Event::Html("<a class=\"anchor\" href=\"#x\">#</a></h2>\n".into()),
+            Event::Text("see https://e.example/a :tada:".into()),
+        ];
+        let opts = Opts {
+            linkify: true,
+            emoji: true,
+            smart: false,
+        };
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, apply(events, opts).into_iter());
+        assert!(html.contains("<a href=\"https://e.example/a\">"), "{html}");
+        assert!(html.contains('🎉'), "{html}");
     }
 
     #[test]
