@@ -3,9 +3,11 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Hugo's default heading id (`autoHeadingIDType = "github"`): trimmed,
-/// lower case, each space and `-` a `-` (so `a -- b` is `a----b`), letters,
-/// digits and `_` kept, everything else dropped; `heading` if nothing is left.
+/// Hugo's default heading id (`autoHeadingIDType = "github"`) of a
+/// heading's text as shown: trimmed, lower case, each space and `-` a `-`,
+/// letters, digits and `_` kept, everything else dropped (`A – B`, which
+/// smart punctuation makes of `A -- B`, is `a--b`; `A -- B` without it is
+/// `a----b`); `heading` if nothing is left.
 pub fn slugify(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for c in text.trim().chars() {

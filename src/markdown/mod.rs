@@ -310,19 +310,16 @@ fn render_markdown(
                 };
                 // Gather the heading's inline events to know its text.
                 let mut inner = Vec::new();
-                // The heading's text as typed (`--`, not `–`): ids are
-                // made from it, as goldmark makes them from the source.
-                let mut typed = String::new();
+                // The heading's text as shown (`–` where `--` was typed
+                // and smart punctuation is on): goldmark makes ids from it,
+                // so `A -- B` is `a--b` (checked against Hugo 0.168 by
+                // tests/hugo_parity.rs).
+                let mut shown = String::new();
                 for (e, r) in parser.by_ref() {
                     match &e {
                         Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t)
-                            if inline::unsmart(t).is_some() && settings.smart_punctuation =>
-                        {
-                            typed.push_str(&md[r.clone()]);
-                        }
-                        Event::Text(t) | Event::Code(t) => typed.push_str(t),
-                        Event::SoftBreak | Event::HardBreak => typed.push(' '),
+                        Event::Text(t) | Event::Code(t) => shown.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => shown.push(' '),
                         _ => {}
                     }
                     inner.push(map_link(e, r.start, links, source, &mut out));
@@ -331,7 +328,7 @@ fn render_markdown(
                 let id = match line_attrs.and_then(|a| a.id.as_deref()).or(id.as_deref()) {
                     // Hugo keeps an explicit id as written, even repeated.
                     Some(id) => ids.explicit(id.to_string()),
-                    None => ids.unique(slugify(&markers.strip(&typed))),
+                    None => ids.unique(slugify(&markers.strip(&shown))),
                 };
                 let n = heading_number(level);
                 let no_toc = classes.iter().any(|c| &**c == "no_toc");
