@@ -71,7 +71,7 @@ fn bare_urls_www_and_email_become_links() {
         .collect();
     let want = [
         ("https://status.example/x", "https://status.example/x"),
-        ("http://www.example.com/a--b", "www.example.com/a--b"),
+        ("https://www.example.com/a--b", "www.example.com/a--b"),
         ("mailto:ops@example.com", "ops@example.com"),
         ("https://e.example/p_(q)", "https://e.example/p_(q)"),
         ("https://given.example", "text"),
@@ -100,7 +100,7 @@ fn bare_urls_and_emoji_after_headings_and_raw_links() {
         [
             "https://tracker.example/groups/42",
             "/x",
-            "http://www.example.com"
+            "https://www.example.com"
         ],
         "{}",
         html.html()

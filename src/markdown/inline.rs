@@ -284,8 +284,9 @@ fn url_at(s: &str, i: usize) -> Option<(usize, String)> {
         scheme_len + domain_len,
     );
     let text = &s[i..i + end];
+    // Hugo's `linkifyProtocol` default: `www.` addresses get https.
     let href = if www {
-        format!("http://{text}")
+        format!("https://{text}")
     } else {
         text.to_string()
     };
@@ -400,7 +401,7 @@ mod tests {
             ),
             [
                 ("https://a.example/x", "https://a.example/x".to_string()),
-                ("www.b.example/y", "http://www.b.example/y".to_string()),
+                ("www.b.example/y", "https://www.b.example/y".to_string()),
                 (
                     "https://c.example/p_(q)",
                     "https://c.example/p_(q)".to_string()
