@@ -230,7 +230,10 @@ fn first_difference(a: &str, b: &str) -> String {
         .find(|((_, x), y)| x != y)
         .map_or(a.len().min(b.len()), |((i, _), _)| i);
     let around = |s: &str| -> String {
-        let start = s.floor_char_boundary(at.saturating_sub(40));
+        let mut start = at.saturating_sub(40).min(s.len());
+        while !s.is_char_boundary(start) {
+            start -= 1;
+        }
         s[start..].chars().take(100).collect()
     };
     format!("Hugo: …{}…\n   opsbook: …{}…", around(a), around(b))
