@@ -239,6 +239,27 @@ fn first_difference(a: &str, b: &str) -> String {
     format!("Hugo: …{}…\n   opsbook: …{}…", around(a), around(b))
 }
 
+fn name_of(p: &Path) -> String {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The page folders (holding an `index.html`) right under `dir`, sorted.
+fn pages_under(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.expect("entry").path())
+                .filter(|p| p.join("index.html").is_file())
+                .map(|p| name_of(&p))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 #[test]
 fn pages_read_as_hugo_renders_them() {
     let Some(hugo) = hugo() else {
@@ -256,7 +277,8 @@ fn pages_read_as_hugo_renders_them() {
         .expect("run Hugo");
     assert!(
         run.status.success(),
-        "Hugo failed:\n{}",
+        "Hugo failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
     site.build_ok();
@@ -272,6 +294,15 @@ fn pages_read_as_hugo_renders_them() {
             .filter(|p| p.join("index.html").is_file())
             .collect();
         names.sort();
+        // The same pages at the same URLs (file names made into URLs,
+        // pages never rendered, hidden folders skipped).
+        let ours = pages_under(&site.public().join(section));
+        let theirs: Vec<String> = names.iter().map(|p| name_of(p)).collect();
+        if ours != theirs {
+            problems.push(format!(
+                "{section}/: pages\n   Hugo:    {theirs:?}\n   opsbook: {ours:?}"
+            ));
+        }
         for page in names {
             let rel = page.strip_prefix(&hugo_out).expect("under the output");
             let ours = site.public().join(rel).join("index.html");
@@ -309,8 +340,8 @@ fn pages_read_as_hugo_renders_them() {
             }
         }
     }
-    // The fixtures alone are 4 pages; fewer means a folder went missing.
-    assert!(pages >= 4, "only {pages} pages compared");
+    // The fixtures alone are 7 pages; fewer means a folder went missing.
+    assert!(pages >= 7, "only {pages} pages compared");
     assert!(
         problems.is_empty(),
         "{} difference(s) from Hugo over {pages} pages:\n{}",
