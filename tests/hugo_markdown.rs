@@ -287,3 +287,47 @@ fn link_warnings_point_at_their_line_after_padded_tables_and_attribute_lines() {
     site.check_with(&[])
         .assert_stderr_has(&["content/p.md:11:1", "/nowhere/"]);
 }
+
+// ------------------------------------------------ Hugo's highlight and figure
+
+#[test]
+fn highlight_shortcode_is_a_highlighted_code_block() {
+    let html = prose(
+        "{{< highlight yaml \"hl_lines=2\" >}}\nkey: \"value\"\n<b>not html</b>\n{{< /highlight >}}\n\n\
+         {{% highlight text %}}\nplain <i>\n\nsecond\n{{% /highlight %}}\n",
+    );
+    assert_eq!(select_attr(&html, "pre", "data-lang")[0], "yaml");
+    assert!(count(&html, "pre span") > 0, "{}", html.html());
+    assert_eq!(count(&html, "b"), 0);
+    let code = select_text(&html, "pre code");
+    assert_eq!(code[0], "key: \"value\"\n<b>not html</b>");
+    assert_eq!(code[1], "plain <i>\n\nsecond");
+}
+
+#[test]
+fn figure_shortcode_writes_hugos_figure() {
+    let html = prose(
+        "{{< figure src=\"/img/a.png\" alt=\"A \\\"quoted\\\" alt\" title=\"T\" caption=\"With *emphasis*\" \
+         link=\"https://example.com/a\" target=\"_blank\" >}}\n\n{{< figure src=\"b.png\" >}}\n",
+    );
+    assert_eq!(count(&html, "figure"), 2);
+    assert_eq!(
+        select_attr(&html, "figure > a > img", "src"),
+        ["/img/a.png"]
+    );
+    assert_eq!(
+        select_attr(&html, "figure > a > img", "alt"),
+        ["A \"quoted\" alt"]
+    );
+    assert_eq!(select_attr(&html, "figure > a", "target"), ["_blank"]);
+    assert_eq!(text(&html, "figcaption h4"), "T");
+    assert_eq!(text(&html, "figcaption p em"), "emphasis");
+    // No caption, no figcaption.
+    assert_eq!(count(&html, "figure:nth-of-type(2) figcaption"), 0);
+
+    let site = Site::new();
+    site.file("content/p.md", &page("P", "{{< figure alt=\"x\" >}}\n"));
+    site.build()
+        .assert_failure()
+        .assert_stderr_has(&["content/p.md:4:1", "figure", "src="]);
+}

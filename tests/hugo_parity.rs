@@ -73,6 +73,8 @@ const COUNTED: &[&str] = &[
     "br",
     "input",
     "iframe",
+    "figure",
+    "figcaption",
 ];
 
 /// What a page body is made of, as this test compares it.

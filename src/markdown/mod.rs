@@ -601,7 +601,7 @@ fn place_block_attrs(html: &str, markers: Markers) -> String {
     out
 }
 
-fn code_block(lang: &str, code: &str, highlight: bool) -> String {
+pub(crate) fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
     if let Some(canon) = highlight::canonical_lang(lang).filter(|_| highlight) {
         html.push_str("<pre class=\"highlight\" data-lang=\"");

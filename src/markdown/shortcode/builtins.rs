@@ -1,5 +1,7 @@
 //! The built-in shortcodes, plain Rust so that the common case never goes
-//! through a template engine: `details`, `alert`, `youtube`.
+//! through a template engine: `details`, `alert`, `youtube`, and Hugo's
+//! own `highlight` and `figure` (their HTML as Hugo 0.168 writes it,
+//! checked by tests/hugo_parity.rs).
 
 use super::{Call, Delim, Output, SpanError};
 use crate::markdown::escape::escape_html;
@@ -102,6 +104,88 @@ pub(super) fn youtube(call: &Call<'_>) -> Result<String, String> {
     Ok(format!(
         "<div class=\"video\"><iframe src=\"https://www.youtube-nocookie.com/embed/{id}\" title=\"{title}\" loading=\"lazy\" allow=\"encrypted-media; picture-in-picture\" allowfullscreen></iframe></div>"
     ))
+}
+
+/// `{{< highlight LANG >}}code{{< /highlight >}}`: a code block, as a
+/// fenced one with that language is (Hugo's options after the language,
+/// `linenos=table` and the like, are accepted and not applied).
+pub(super) fn highlight(call: &Call<'_>) -> String {
+    let lang = call.args.named_or_nth("lang", 0).unwrap_or("");
+    let code = call.inner.unwrap_or("").trim_matches(['\n', '\r']);
+    crate::markdown::code_block(lang, &format!("{code}\n"), true)
+}
+
+/// `{{< figure src="x.png" alt="…" title="…" caption="…" link="…" >}}`:
+/// an image with its caption (inline markdown, as Hugo's `markdownify`).
+pub(super) fn figure(call: &Call<'_>) -> Result<String, String> {
+    let Some(src) = call.args.named_or_nth("src", 0) else {
+        return Err(
+            "shortcode `figure` needs an image: {{< figure src=\"image.png\" alt=\"what it shows\" >}}"
+                .into(),
+        );
+    };
+    let get = |k: &str| call.args.get(k).filter(|v| !v.is_empty());
+    let attr = |html: &mut String, name: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            html.push_str(&format!(" {name}=\"{}\"", escape_html(v)));
+        }
+    };
+    let mut html = String::from("<figure");
+    attr(&mut html, "class", get("class"));
+    html.push('>');
+    if let Some(link) = get("link") {
+        html.push_str(&format!("<a href=\"{}\"", escape_html(link)));
+        attr(&mut html, "target", get("target"));
+        attr(&mut html, "rel", get("rel"));
+        html.push('>');
+    }
+    html.push_str(&format!("<img src=\"{}\"", escape_html(src)));
+    for name in ["alt", "width", "height", "loading"] {
+        attr(&mut html, name, get(name));
+    }
+    html.push('>');
+    if get("link").is_some() {
+        html.push_str("</a>");
+    }
+    let (title, caption, credit) = (get("title"), get("caption"), get("attr"));
+    if title.is_some() || caption.is_some() || credit.is_some() {
+        html.push_str("<figcaption>");
+        if let Some(t) = title {
+            html.push_str(&format!("<h4>{}</h4>", escape_html(t)));
+        }
+        if caption.is_some() || credit.is_some() {
+            html.push_str("<p>");
+            html.push_str(&inline_markdown(caption.unwrap_or("")));
+            if let Some(credit) = credit {
+                match get("attrlink") {
+                    Some(l) => html.push_str(&format!(
+                        "<a href=\"{}\">{}</a>",
+                        escape_html(l),
+                        inline_markdown(credit)
+                    )),
+                    None => html.push_str(&inline_markdown(credit)),
+                }
+            }
+            html.push_str("</p>");
+        }
+        html.push_str("</figcaption>");
+    }
+    html.push_str("</figure>");
+    Ok(html)
+}
+
+/// One line of markdown as inline HTML (no surrounding paragraph).
+fn inline_markdown(md: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    let html = html.trim_end();
+    match html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html.to_string(),
+    }
 }
 
 /// An unknown shortcode when migrating (`[shortcodes] unknown = "warn"`):

@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use builtins::ALERT_COLORS;
-use builtins::{alert, details, missing, youtube};
+use builtins::{alert, details, figure, highlight, missing, youtube};
 use parse::{Tag, TagKind, scan};
 
 use super::headings::Ids;
@@ -131,6 +131,8 @@ pub struct PageInfo<'a> {
 pub const BUILTINS: &[(&str, bool)] = &[
     ("alert", true),
     ("details", true),
+    ("figure", false),
+    ("highlight", true),
     ("include", false),
     ("youtube", false),
 ];
@@ -617,6 +619,16 @@ impl Expander<'_> {
         match call.name {
             "details" => Ok(details(call)),
             "alert" => alert(call).map_err(|e| SpanError { offset: at, ..e }),
+            "highlight" => Ok(Output {
+                text: highlight(call),
+                inner_at: None,
+            }),
+            "figure" => figure(call)
+                .map(|text| Output {
+                    text,
+                    inner_at: None,
+                })
+                .map_err(|e| SpanError::new(at, e)),
             "youtube" => youtube(call)
                 .map(|text| Output {
                     text,
@@ -1006,7 +1018,7 @@ mod tests {
                 .help
                 .as_deref()
                 .unwrap()
-                .contains("alert, details, include, youtube")
+                .contains("alert, details, figure, highlight, include, youtube")
         );
     }
 
