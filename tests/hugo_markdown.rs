@@ -110,6 +110,18 @@ fn bare_urls_and_emoji_after_headings_and_raw_links() {
         "Initiatives: https://tracker.example/groups/42 🚀"
     );
     assert!(text(&html, "p").ends_with("then www.example.com 🎉"));
+    // A comment or an attribute value holding `<a` opens no link.
+    let html = prose(
+        "Text <!-- old <a href=\"x\"> --> then https://after.example :smile:\n\n\
+         <span title=\"see <a href\">t</span> https://two.example\n",
+    );
+    assert_eq!(
+        select_attr(&html, "p a", "href"),
+        ["https://after.example", "https://two.example"],
+        "{}",
+        html.html()
+    );
+    assert!(text(&html, "p").contains('😄'));
 }
 
 #[test]

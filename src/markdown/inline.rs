@@ -59,15 +59,30 @@ pub fn apply<'a>(events: Vec<Event<'a>>, opts: Opts) -> Vec<Event<'a>> {
 /// Whether text after the HTML `h` is inside a raw `<a>` element, given
 /// whether it started inside one. Every tag of `h` counts, not only its
 /// start: a heading's closing HTML holds a whole `<a class="anchor">…</a>`
-/// and leaves the text after it outside any link.
+/// and leaves the text after it outside any link. Comments and quoted
+/// attribute values are not tags (`<!-- <a> -->`, `title="<a>"`).
 fn inside_a_after(mut inside: bool, h: &str) -> bool {
     let b = h.as_bytes();
-    for at in memchr::memchr_iter(b'<', b) {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + k;
         let rest = &b[at + 1..];
+        if rest.starts_with(b"!--") {
+            i = match memchr::memmem::find(&rest[3..], b"-->") {
+                Some(e) => at + 1 + 3 + e + 3,
+                None => return inside,
+            };
+            continue;
+        }
         let (closing, name) = match rest.strip_prefix(b"/") {
             Some(name) => (true, name),
             None => (false, rest),
         };
+        if !name.first().is_some_and(u8::is_ascii_alphabetic) {
+            // `a <3 b`: not a tag.
+            i = at + 1;
+            continue;
+        }
         let is_a = name.first().is_some_and(|c| c.eq_ignore_ascii_case(&b'a'))
             && name
                 .get(1)
@@ -75,6 +90,23 @@ fn inside_a_after(mut inside: bool, h: &str) -> bool {
         if is_a {
             inside = !closing;
         }
+        // Past this tag's `>`, minding quoted values.
+        let mut j = at + 1;
+        let mut quote = 0u8;
+        while j < b.len() {
+            let c = b[j];
+            if quote != 0 {
+                if c == quote {
+                    quote = 0;
+                }
+            } else if c == b'"' || c == b'\'' {
+                quote = c;
+            } else if c == b'>' {
+                break;
+            }
+            j += 1;
+        }
+        i = j.min(b.len());
     }
     inside
 }
