@@ -314,6 +314,11 @@ fn highlight_shortcode_is_a_highlighted_code_block() {
     let code = select_text(&html, "pre code");
     assert_eq!(code[0], "key: \"value\"\n<b>not html</b>");
     assert_eq!(code[1], "plain <i>\n\nsecond");
+
+    // Written indented under a list item: the shared indent goes.
+    let html =
+        prose("- item:\n\n  {{< highlight text >}}\n  first\n    nested\n  {{< /highlight >}}\n");
+    assert_eq!(select_text(&html, "li pre code"), ["first\n  nested"]);
 }
 
 #[test]
@@ -336,6 +341,23 @@ fn figure_shortcode_writes_hugos_figure() {
     assert_eq!(text(&html, "figcaption p em"), "emphasis");
     // No caption, no figcaption.
     assert_eq!(count(&html, "figure:nth-of-type(2) figcaption"), 0);
+
+    // A caption is markdown as the page's (Hugo's `markdownify`), and the
+    // image's text when there is no `alt`; a credit link stays without
+    // credit text.
+    let html = prose(
+        "{{< figure src=\"c.png\" caption=\"It's \\\"ok\\\" -- ~~old~~ :smile: www.e.example\" \
+         attrlink=\"https://example.com/credit\" >}}\n",
+    );
+    assert_eq!(
+        select_attr(&html, "img", "alt"),
+        ["It’s “ok” – old 😄 www.e.example"]
+    );
+    assert_eq!(text(&html, "figcaption del"), "old");
+    assert_eq!(
+        select_attr(&html, "figcaption a", "href"),
+        ["https://www.e.example", "https://example.com/credit"]
+    );
 
     let site = Site::new();
     site.file("content/p.md", &page("P", "{{< figure alt=\"x\" >}}\n"));

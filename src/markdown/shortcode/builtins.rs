@@ -4,6 +4,7 @@
 //! checked by tests/hugo_parity.rs).
 
 use super::{Call, Delim, Output, SpanError};
+use crate::config::Markdown;
 use crate::markdown::escape::escape_html;
 
 /// The colours of `alert` the theme styles.
@@ -111,13 +112,38 @@ pub(super) fn youtube(call: &Call<'_>) -> Result<String, String> {
 /// `linenos=table` and the like, are accepted and not applied).
 pub(super) fn highlight(call: &Call<'_>) -> String {
     let lang = call.args.named_or_nth("lang", 0).unwrap_or("");
-    let code = call.inner.unwrap_or("").trim_matches(['\n', '\r']);
-    crate::markdown::code_block(lang, &format!("{code}\n"), true)
+    crate::markdown::code_block(lang, &deindent(call.inner.unwrap_or("")), true)
+}
+
+/// Code as written inside a call, possibly indented under a list item:
+/// blank lines at both ends dropped, the indent all lines share removed
+/// (Hugo's `.InnerDeindent`), one newline at the end.
+fn deindent(inner: &str) -> String {
+    let lines: Vec<&str> = inner.lines().collect();
+    let blank = |l: &&str| l.trim().is_empty();
+    let first = lines.iter().position(|l| !blank(l)).unwrap_or(lines.len());
+    let last = lines
+        .iter()
+        .rposition(|l| !blank(l))
+        .map_or(first, |k| k + 1);
+    let lines = &lines[first..last.max(first)];
+    let indent = lines
+        .iter()
+        .filter(|l| !blank(l))
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut code = String::new();
+    for line in lines {
+        code.push_str(line.get(indent..).unwrap_or(line.trim_start()));
+        code.push('\n');
+    }
+    code
 }
 
 /// `{{< figure src="x.png" alt="…" title="…" caption="…" link="…" >}}`:
 /// an image with its caption (inline markdown, as Hugo's `markdownify`).
-pub(super) fn figure(call: &Call<'_>) -> Result<String, String> {
+pub(super) fn figure(call: &Call<'_>, settings: &Markdown) -> Result<String, String> {
     let Some(src) = call.args.named_or_nth("src", 0) else {
         return Err(
             "shortcode `figure` needs an image: {{< figure src=\"image.png\" alt=\"what it shows\" >}}"
@@ -140,7 +166,12 @@ pub(super) fn figure(call: &Call<'_>) -> Result<String, String> {
         html.push('>');
     }
     html.push_str(&format!("<img src=\"{}\"", escape_html(src)));
-    for name in ["alt", "width", "height", "loading"] {
+    // Without `alt`, the caption's text is the image's text, as in Hugo.
+    let alt = get("alt")
+        .map(str::to_string)
+        .or_else(|| get("caption").map(|c| markdown_text(c, settings)));
+    attr(&mut html, "alt", alt.as_deref());
+    for name in ["width", "height", "loading"] {
         attr(&mut html, name, get(name));
     }
     html.push('>');
@@ -155,16 +186,11 @@ pub(super) fn figure(call: &Call<'_>) -> Result<String, String> {
         }
         if caption.is_some() || credit.is_some() {
             html.push_str("<p>");
-            html.push_str(&inline_markdown(caption.unwrap_or("")));
-            if let Some(credit) = credit {
-                match get("attrlink") {
-                    Some(l) => html.push_str(&format!(
-                        "<a href=\"{}\">{}</a>",
-                        escape_html(l),
-                        inline_markdown(credit)
-                    )),
-                    None => html.push_str(&inline_markdown(credit)),
-                }
+            html.push_str(&inline_markdown(caption.unwrap_or(""), settings));
+            let credit = credit.map_or(String::new(), |c| inline_markdown(c, settings));
+            match get("attrlink") {
+                Some(l) => html.push_str(&format!("<a href=\"{}\">{credit}</a>", escape_html(l))),
+                None => html.push_str(&credit),
             }
             html.push_str("</p>");
         }
@@ -174,10 +200,21 @@ pub(super) fn figure(call: &Call<'_>) -> Result<String, String> {
     Ok(html)
 }
 
-/// One line of markdown as inline HTML (no surrounding paragraph).
-fn inline_markdown(md: &str) -> String {
+/// One line of markdown as inline HTML (no surrounding paragraph), with
+/// the site's smart punctuation, autolinks and emoji (Hugo's `markdownify`).
+fn inline_markdown(md: &str, settings: &Markdown) -> String {
+    let events: Vec<_> =
+        pulldown_cmark::Parser::new_ext(md, crate::markdown::options(settings)).collect();
+    let events = crate::markdown::inline::apply(
+        events,
+        crate::markdown::inline::Opts {
+            linkify: settings.linkify,
+            emoji: settings.emoji,
+            smart: settings.smart_punctuation,
+        },
+    );
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(md));
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let html = html.trim_end();
     match html
         .strip_prefix("<p>")
@@ -186,6 +223,25 @@ fn inline_markdown(md: &str) -> String {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html.to_string(),
     }
+}
+
+/// The text of one line of markdown (markup dropped), for an `alt`.
+fn markdown_text(md: &str, settings: &Markdown) -> String {
+    use pulldown_cmark::Event;
+    let mut text = String::new();
+    for event in pulldown_cmark::Parser::new_ext(md, crate::markdown::options(settings)) {
+        match event {
+            Event::Text(t) => match crate::markdown::inline::emojify(&t).filter(|_| settings.emoji)
+            {
+                Some(e) => text.push_str(&e),
+                None => text.push_str(&t),
+            },
+            Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// An unknown shortcode when migrating (`[shortcodes] unknown = "warn"`):

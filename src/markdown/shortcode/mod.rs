@@ -623,7 +623,7 @@ impl Expander<'_> {
                 text: highlight(call),
                 inner_at: None,
             }),
-            "figure" => figure(call)
+            "figure" => figure(call, &self.options.markdown)
                 .map(|text| Output {
                     text,
                     inner_at: None,
