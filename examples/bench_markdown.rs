@@ -74,6 +74,7 @@ fn main() {
     }
     let resolve = |_: &str| None;
     let links = Links {
+        base_url: "/",
         base_path: "/",
         source_dir: "handbook",
         resolve_md: &resolve,

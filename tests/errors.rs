@@ -22,7 +22,7 @@ fn unknown_shortcode() {
         "content/ops/page.md:6:6",
         "`nope`",
         "text {{< nope x=\"1\" >}}",
-        "alert, details, figure, highlight, include, team/card, youtube",
+        "alert, details, figure, highlight, include, ref, relref, team/card, youtube",
     ]);
     assert!(!site.public().exists());
 }

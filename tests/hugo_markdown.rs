@@ -365,3 +365,47 @@ fn figure_shortcode_writes_hugos_figure() {
         .assert_failure()
         .assert_stderr_has(&["content/p.md:4:1", "figure", "src="]);
 }
+
+// ------------------------------------------------ Hugo's ref and relref
+
+#[test]
+fn ref_and_relref_give_page_urls_under_the_base_url() {
+    let site = Site::new();
+    site.file("opsbook.toml", "base_url = \"https://x.example/project/\"\n")
+        .file("content/docs/b.md", &page("B", "## Part\n"))
+        .file("content/docs/sub/_index.md", &page("Sub", "sub\n"))
+        .file("content/top.md", &page("Top", "top\n"))
+        .file(
+            "content/docs/a.md",
+            &page(
+                "A",
+                "[1]({{< relref \"b.md\" >}}) [2]({{< relref \"b\" >}}) [3]({{< ref \"b.md#part\" >}}) \
+                 [4]({{< relref \"sub\" >}}) [5]({{< relref \"/top.md\" >}}) [6]({{< relref \"../top\" >}})\n\n\
+                 {{< details summary=\"s\" >}}<a href=\"{{< relref \"b\" >}}\">raw</a>{{< /details >}}\n",
+            ),
+        );
+    site.build_ok();
+    let html = Html::parse_document(&site.output("/docs/a/"));
+    assert_eq!(
+        select_attr(&html, "div.prose a", "href"),
+        [
+            "/project/docs/b/",
+            "/project/docs/b/",
+            "https://x.example/project/docs/b/#part",
+            "/project/docs/sub/",
+            "/project/top/",
+            "/project/top/",
+            "/project/docs/b/",
+        ]
+    );
+
+    site.file(
+        "content/docs/a.md",
+        &page("A", "Text.\n\n[x]({{< relref \"nowhere.md\" >}})\n"),
+    );
+    site.build().assert_failure().assert_stderr_has(&[
+        "content/docs/a.md:6:5",
+        "relref",
+        "no page `nowhere.md`",
+    ]);
+}

@@ -137,6 +137,11 @@ fn parity_site() -> Site {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let site = Site::new();
     copy_tree(&fixtures.join("parity/hugo"), site.root());
+    std::fs::copy(
+        fixtures.join("parity/opsbook.toml"),
+        site.root().join("opsbook.toml"),
+    )
+    .expect("copy opsbook.toml");
     copy_tree(
         &fixtures.join("parity/templates"),
         &site.root().join("templates"),

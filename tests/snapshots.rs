@@ -52,6 +52,7 @@ fn every_markdown_feature_renders_as_before() {
             .then(|| "handbook/incident-management/severities/".to_string())
     };
     let links = Links {
+        base_url: "/",
         base_path: "/project/",
         source_dir: "handbook/on-call",
         resolve_md: &resolve,

@@ -29,6 +29,9 @@ use shortcode::{Expander, SpanError};
 
 /// How links of a page resolve.
 pub struct Links<'a> {
+    /// The site's base URL as configured (`https://host/project/`, or a
+    /// path): Hugo's `ref` gives absolute URLs under it.
+    pub base_url: &'a str,
     /// Path part of the site's base URL, `/` or `/project/`.
     pub base_path: &'a str,
     /// Directory of the page's source file, relative to `content/`.
@@ -788,7 +791,7 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
 }
 
 /// Joins a relative path onto a directory, resolving `.` and `..`.
-fn normalise(dir: &str, rel: &str) -> String {
+pub(crate) fn normalise(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in rel.split('/') {
         match part {
@@ -852,6 +855,7 @@ mod tests {
     fn with_page<T>(f: impl FnOnce(&Expander<'_>, &Links<'_>) -> T) -> T {
         let resolve = |rel: &str| (rel == "a/b.md").then(|| "a/b/".to_string());
         let links = Links {
+            base_url: "/",
             base_path: "/proj/",
             source_dir: "a",
             resolve_md: &resolve,

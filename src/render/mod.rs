@@ -367,6 +367,7 @@ impl<'a> Renderer<'a> {
         let content = self.public.content;
         let resolve = |rel: &str| links::resolve_md(content, rel);
         let links = Links {
+            base_url: &self.config.base_url,
             base_path: self.config.base_path(),
             source_dir: page.source_dir(),
             resolve_md: &resolve,

@@ -134,6 +134,8 @@ pub const BUILTINS: &[(&str, bool)] = &[
     ("figure", false),
     ("highlight", true),
     ("include", false),
+    ("ref", false),
+    ("relref", false),
     ("youtube", false),
 ];
 
@@ -693,6 +695,10 @@ impl Run<'_, '_> {
                 TagKind::Open { name, args, .. } => (name.as_str(), args),
                 TagKind::Close { .. } => continue,
             };
+            if matches!(name, "ref" | "relref") && !self.expander.is_template(name) {
+                self.reference(tag, name, args, cx, out, map);
+                continue;
+            }
             if name == "include" && !self.expander.is_template(name) {
                 self.include(tag, args, cx, out, map);
                 continue;
@@ -745,6 +751,75 @@ impl Run<'_, '_> {
     /// `{{< include "a/b.md" >}}`: the body of `content/a/b.md`, its own
     /// shortcodes expanded, spliced as markdown (rendered to HTML when the
     /// call sits in HTML output).
+    /// Hugo's `{{< ref "page.md" >}}` / `{{< relref "page.md#part" >}}`:
+    /// the URL of a content file, relative to this page's folder or, with a
+    /// leading `/`, to `content/`; `.md`, `_index.md` and `index.md` may be
+    /// left out. Written into the text itself (it is a link's destination),
+    /// where markdown's link rewriting gives it the base path and checks
+    /// it; `ref` is absolute under the base URL, as in Hugo.
+    fn reference(
+        &mut self,
+        tag: &Tag,
+        name: &str,
+        args: &Args,
+        cx: Context,
+        out: &mut String,
+        map: &mut SourceMap,
+    ) {
+        let links = self.links;
+        let Some(target) = args
+            .named_or_nth("path", 0)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        else {
+            self.errors.push(
+                SpanError::new(tag.start, format!("shortcode `{name}` needs a page"))
+                    .help(format!("write {{{{< {name} \"path/to/page.md\" >}}}}")),
+            );
+            return;
+        };
+        let (path, fragment) = match target.find('#') {
+            Some(i) => (&target[..i], &target[i..]),
+            None => (target, ""),
+        };
+        let rel = match path.strip_prefix('/') {
+            Some(abs) => abs.trim_end_matches('/').to_string(),
+            None if path.is_empty() => links.source_dir.trim_end_matches('/').to_string(),
+            None => crate::markdown::normalise(links.source_dir, path.trim_end_matches('/')),
+        };
+        let join = |name: &str| match rel.as_str() {
+            "" => name.to_string(),
+            dir => format!("{dir}/{name}"),
+        };
+        let candidates = if rel.ends_with(".md") || rel.ends_with(".html") {
+            vec![rel.clone()]
+        } else {
+            let mut c = vec![join("_index.md"), join("index.md"), join("_index.html")];
+            if !rel.is_empty() {
+                c.insert(0, format!("{rel}.md"));
+                c.insert(1, format!("{rel}.html"));
+            }
+            c
+        };
+        let Some(url) = candidates.iter().find_map(|c| (links.resolve_md)(c)) else {
+            self.errors.push(
+                SpanError::new(tag.start, format!("shortcode `{name}`: no page `{path}`"))
+                    .help("give a content file's path, relative to this page or from content/ with a leading /"),
+            );
+            return;
+        };
+        let written = if name == "ref" && links.base_url.contains("://") {
+            format!("{}/{url}{fragment}", links.base_url.trim_end_matches('/'))
+        } else if cx.raw {
+            // Inside HTML nothing rewrites it: the base path goes in now.
+            format!("{}{url}{fragment}", links.base_path)
+        } else {
+            format!("/{url}{fragment}")
+        };
+        map.generated(out.len(), tag.start, cx.nested);
+        out.push_str(&written);
+    }
+
     fn include(
         &mut self,
         tag: &Tag,
@@ -943,6 +1018,7 @@ mod tests {
     }
 
     const ROOT: Links<'static> = Links {
+        base_url: "/",
         base_path: "/",
         source_dir: "",
         resolve_md: &no_md,
@@ -1018,7 +1094,7 @@ mod tests {
                 .help
                 .as_deref()
                 .unwrap()
-                .contains("alert, details, figure, highlight, include, youtube")
+                .contains("alert, details, figure, highlight, include, ref, relref, youtube")
         );
     }
 
