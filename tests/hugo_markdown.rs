@@ -380,14 +380,15 @@ fn ref_and_relref_give_page_urls_under_the_base_url() {
             &page(
                 "A",
                 "[1]({{< relref \"b.md\" >}}) [2]({{< relref \"b\" >}}) [3]({{< ref \"b.md#part\" >}}) \
-                 [4]({{< relref \"sub\" >}}) [5]({{< relref \"/top.md\" >}}) [6]({{< relref \"../top\" >}})\n\n\
+                 [4]({{< relref \"sub\" >}}) [5]({{< relref \"/top.md\" >}}) [6]({{< relref \"../top\" >}}) \
+                 [7]({{< relref \"#own\" >}})\n\n## Own\n\n\
                  {{< details summary=\"s\" >}}<a href=\"{{< relref \"b\" >}}\">raw</a>{{< /details >}}\n",
             ),
         );
     site.build_ok();
     let html = Html::parse_document(&site.output("/docs/a/"));
     assert_eq!(
-        select_attr(&html, "div.prose a", "href"),
+        select_attr(&html, "div.prose a:not(.anchor)", "href"),
         [
             "/project/docs/b/",
             "/project/docs/b/",
@@ -395,6 +396,7 @@ fn ref_and_relref_give_page_urls_under_the_base_url() {
             "/project/docs/sub/",
             "/project/top/",
             "/project/top/",
+            "#own",
             "/project/docs/b/",
         ]
     );

@@ -782,31 +782,40 @@ impl Run<'_, '_> {
             Some(i) => (&target[..i], &target[i..]),
             None => (target, ""),
         };
-        let rel = match path.strip_prefix('/') {
-            Some(abs) => abs.trim_end_matches('/').to_string(),
-            None if path.is_empty() => links.source_dir.trim_end_matches('/').to_string(),
-            None => crate::markdown::normalise(links.source_dir, path.trim_end_matches('/')),
-        };
-        let join = |name: &str| match rel.as_str() {
-            "" => name.to_string(),
-            dir => format!("{dir}/{name}"),
-        };
-        let candidates = if rel.ends_with(".md") || rel.ends_with(".html") {
-            vec![rel.clone()]
-        } else {
-            let mut c = vec![join("_index.md"), join("index.md"), join("_index.html")];
-            if !rel.is_empty() {
-                c.insert(0, format!("{rel}.md"));
-                c.insert(1, format!("{rel}.html"));
-            }
-            c
-        };
-        let Some(url) = candidates.iter().find_map(|c| (links.resolve_md)(c)) else {
-            self.errors.push(
-                SpanError::new(tag.start, format!("shortcode `{name}`: no page `{path}`"))
-                    .help("give a content file's path, relative to this page or from content/ with a leading /"),
-            );
+        if path.is_empty() {
+            // `{{< relref "#part" >}}`: a part of this page, as Hugo writes
+            // it (and checked as a same-page link).
+            map.generated(out.len(), tag.start, cx.nested);
+            out.push_str(fragment);
             return;
+        }
+        let url = {
+            let rel = match path.strip_prefix('/') {
+                Some(abs) => abs.trim_end_matches('/').to_string(),
+                None => crate::markdown::normalise(links.source_dir, path.trim_end_matches('/')),
+            };
+            let join = |name: &str| match rel.as_str() {
+                "" => name.to_string(),
+                dir => format!("{dir}/{name}"),
+            };
+            let candidates = if rel.ends_with(".md") || rel.ends_with(".html") {
+                vec![rel.clone()]
+            } else {
+                let mut c = vec![join("_index.md"), join("index.md"), join("_index.html")];
+                if !rel.is_empty() {
+                    c.insert(0, format!("{rel}.md"));
+                    c.insert(1, format!("{rel}.html"));
+                }
+                c
+            };
+            let Some(url) = candidates.iter().find_map(|c| (links.resolve_md)(c)) else {
+                self.errors.push(
+                    SpanError::new(tag.start, format!("shortcode `{name}`: no page `{path}`"))
+                        .help("give a content file's path, relative to this page or from content/ with a leading /"),
+                );
+                return;
+            };
+            url
         };
         let written = if name == "ref" && links.base_url.contains("://") {
             format!("{}/{url}{fragment}", links.base_url.trim_end_matches('/'))
