@@ -133,6 +133,19 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// One site for both tools: content, Hugo's config and layouts, and
 /// opsbook's stub of the seeds' site-specific shortcode.
+/// `../shared/REL` when it is there; else skipped with `what` (failing
+/// under CI, see `found_or_skip`).
+fn shared(rel: &str, what: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    found_or_skip(if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!("{} is missing: {what}", path.display()))
+    })
+}
+
 fn parity_site() -> Site {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let site = Site::new();
@@ -151,16 +164,7 @@ fn parity_site() -> Site {
         &site.root().join("content/parity"),
     );
     copy_tree(&fixtures.join("seeds"), &site.root().join("content/seeds"));
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    let real = if shared.is_dir() {
-        Ok(shared)
-    } else {
-        Err(format!(
-            "{} is missing: Hugo parity checked on this repository's fixtures only",
-            shared.display()
-        ))
-    };
-    if let Some(real) = found_or_skip(real) {
+    if let Some(real) = shared("seeds", "the real seeds are not compared") {
         for entry in std::fs::read_dir(&real).expect("read ../shared/seeds") {
             let path = entry.expect("seed").path();
             if path.extension().is_some_and(|e| e == "txt") {
@@ -173,16 +177,10 @@ fn parity_site() -> Site {
     }
     // A generated GitLab-like handbook (the shared benchmark's corpus):
     // nested sections, tables, fenced code, details, alerts, videos.
-    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_handbook.py");
-    let found = if generator.is_file() {
-        Ok(generator)
-    } else {
-        Err(format!(
-            "{} is missing: the generated handbook is not compared",
-            generator.display()
-        ))
-    };
-    if let Some(generator) = found_or_skip(found) {
+    if let Some(generator) = shared(
+        "bench/gen_handbook.py",
+        "the generated handbook is not compared",
+    ) {
         let corpus = tempfile::tempdir().expect("temporary folder");
         let run = Command::new("python3")
             .arg(&generator)

@@ -1,5 +1,7 @@
 //! The one HTML escaper of opsbook, for text and for attribute values
-//! (quoted with `"` or `'`) alike, in HTML and in XML (feeds, sitemaps).
+//! (quoted with `"` or `'`) alike, in HTML and in XML (feeds, sitemaps);
+//! and the one place that finds where a tag ends, for the passes that read
+//! HTML back (autolinks, the search index).
 //!
 //! Escaping both quotes everywhere costs nothing in text and makes one
 //! function safe in every context, so there is no second one to pick wrongly.
@@ -30,6 +32,27 @@ pub fn escape_html_into(out: &mut String, s: &str) {
         last = i + 1;
     }
     out.push_str(&s[last..]);
+}
+
+/// Where the tag opened before `from` ends (its `>`, or the end), minding
+/// quoted attribute values.
+pub fn tag_end(bytes: &[u8], mut from: usize) -> usize {
+    loop {
+        let Some(k) = bytes
+            .get(from..)
+            .and_then(|rest| memchr::memchr3(b'>', b'"', b'\'', rest))
+        else {
+            return bytes.len();
+        };
+        let at = from + k;
+        if bytes[at] == b'>' {
+            return at;
+        }
+        match memchr::memchr(bytes[at], &bytes[at + 1..]) {
+            Some(close) => from = at + 1 + close + 1,
+            None => return bytes.len(),
+        }
+    }
 }
 
 #[cfg(test)]

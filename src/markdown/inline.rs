@@ -8,6 +8,7 @@
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use super::escape::tag_end;
 use super::escape_html_into;
 
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +18,17 @@ pub struct Opts {
     /// Smart punctuation is on: `–` in a text may stand for `--` typed in
     /// a URL, which linkify must see as typed.
     pub smart: bool,
+}
+
+impl Opts {
+    /// What the site's `[markdown]` switches turn on.
+    pub fn of(settings: &crate::config::Markdown) -> Opts {
+        Opts {
+            linkify: settings.linkify,
+            emoji: settings.emoji,
+            smart: settings.smart_punctuation,
+        }
+    }
 }
 
 /// Applies linkify and emoji to the text of `events`, outside links,
@@ -63,6 +75,16 @@ pub fn apply<'a>(events: Vec<Event<'a>>, opts: Opts) -> Vec<Event<'a>> {
 /// attribute values are not tags (`<!-- <a> -->`, `title="<a>"`).
 fn inside_a_after(mut inside: bool, h: &str) -> bool {
     let b = h.as_bytes();
+    // Most HTML here (highlighted code, headings' openings) has no `<a` or
+    // `</a` at all: nothing to walk.
+    let names_a = |at: usize| {
+        let rest = &b[at + 1..];
+        let name = rest.strip_prefix(b"/").unwrap_or(rest);
+        name.first().is_some_and(|c| c.eq_ignore_ascii_case(&b'a'))
+    };
+    if !memchr::memchr_iter(b'<', b).any(names_a) {
+        return inside;
+    }
     let mut i = 0;
     while let Some(k) = memchr::memchr(b'<', &b[i..]) {
         let at = i + k;
@@ -90,23 +112,7 @@ fn inside_a_after(mut inside: bool, h: &str) -> bool {
         if is_a {
             inside = !closing;
         }
-        // Past this tag's `>`, minding quoted values.
-        let mut j = at + 1;
-        let mut quote = 0u8;
-        while j < b.len() {
-            let c = b[j];
-            if quote != 0 {
-                if c == quote {
-                    quote = 0;
-                }
-            } else if c == b'"' || c == b'\'' {
-                quote = c;
-            } else if c == b'>' {
-                break;
-            }
-            j += 1;
-        }
-        i = j.min(b.len());
+        i = tag_end(b, at + 1);
     }
     inside
 }

@@ -489,14 +489,7 @@ fn render_markdown(
     if !block_marks.is_empty() {
         events = mark_blocks(events, &block_marks, markers);
     }
-    let events = inline::apply(
-        events,
-        inline::Opts {
-            linkify: settings.linkify,
-            emoji: settings.emoji,
-            smart: settings.smart_punctuation,
-        },
-    );
+    let events = inline::apply(events, inline::Opts::of(settings));
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     if !block_marks.is_empty() {
         out.html = place_block_attrs(&out.html, markers);

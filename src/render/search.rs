@@ -31,6 +31,7 @@ use serde::Serialize;
 use super::{Renderer, context};
 use crate::content::PageKind;
 use crate::diag::Diagnostics;
+use crate::markdown::escape::tag_end;
 use crate::output::Sink;
 use crate::urls::{self, Job, SEARCH_SHARDS, SearchPart, TEXT_FILES};
 
@@ -266,27 +267,6 @@ impl Worker {
             }
             i = j + 1;
             run_start = i.min(bytes.len());
-        }
-    }
-}
-
-/// Where the tag opened before `from` ends (its `>`, or the end), minding
-/// quoted attribute values.
-fn tag_end(bytes: &[u8], mut from: usize) -> usize {
-    loop {
-        let Some(k) = bytes
-            .get(from..)
-            .and_then(|rest| memchr::memchr3(b'>', b'"', b'\'', rest))
-        else {
-            return bytes.len();
-        };
-        let at = from + k;
-        if bytes[at] == b'>' {
-            return at;
-        }
-        match memchr::memchr(bytes[at], &bytes[at + 1..]) {
-            Some(close) => from = at + 1 + close + 1,
-            None => return bytes.len(),
         }
     }
 }

@@ -159,7 +159,8 @@ pub(super) fn figure(call: &Call<'_>, settings: &Markdown) -> Result<String, Str
     let mut html = String::from("<figure");
     attr(&mut html, "class", get("class"));
     html.push('>');
-    if let Some(link) = get("link") {
+    let link = get("link");
+    if let Some(link) = link {
         html.push_str(&format!("<a href=\"{}\"", escape_html(link)));
         attr(&mut html, "target", get("target"));
         attr(&mut html, "rel", get("rel"));
@@ -175,7 +176,7 @@ pub(super) fn figure(call: &Call<'_>, settings: &Markdown) -> Result<String, Str
         attr(&mut html, name, get(name));
     }
     html.push('>');
-    if get("link").is_some() {
+    if link.is_some() {
         html.push_str("</a>");
     }
     let (title, caption, credit) = (get("title"), get("caption"), get("attr"));
@@ -205,14 +206,8 @@ pub(super) fn figure(call: &Call<'_>, settings: &Markdown) -> Result<String, Str
 fn inline_markdown(md: &str, settings: &Markdown) -> String {
     let events: Vec<_> =
         pulldown_cmark::Parser::new_ext(md, crate::markdown::options(settings)).collect();
-    let events = crate::markdown::inline::apply(
-        events,
-        crate::markdown::inline::Opts {
-            linkify: settings.linkify,
-            emoji: settings.emoji,
-            smart: settings.smart_punctuation,
-        },
-    );
+    let events =
+        crate::markdown::inline::apply(events, crate::markdown::inline::Opts::of(settings));
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let html = html.trim_end();

@@ -748,9 +748,6 @@ impl Run<'_, '_> {
         self.copy(pos, to, cx, out, map);
     }
 
-    /// `{{< include "a/b.md" >}}`: the body of `content/a/b.md`, its own
-    /// shortcodes expanded, spliced as markdown (rendered to HTML when the
-    /// call sits in HTML output).
     /// Hugo's `{{< ref "page.md" >}}` / `{{< relref "page.md#part" >}}`:
     /// the URL of a content file, relative to this page's folder or, with a
     /// leading `/`, to `content/`; `.md`, `_index.md` and `index.md` may be
@@ -789,33 +786,30 @@ impl Run<'_, '_> {
             out.push_str(fragment);
             return;
         }
-        let url = {
-            let rel = match path.strip_prefix('/') {
-                Some(abs) => abs.trim_end_matches('/').to_string(),
-                None => crate::markdown::normalise(links.source_dir, path.trim_end_matches('/')),
-            };
-            let join = |name: &str| match rel.as_str() {
+        let rel = match path.strip_prefix('/') {
+            Some(abs) => abs.trim_end_matches('/').to_string(),
+            None => crate::markdown::normalise(links.source_dir, path.trim_end_matches('/')),
+        };
+        // A file as named, else the page or section it names (`resolve_md`
+        // takes `index.md` for `_index.md` and back).
+        let candidates = if rel.ends_with(".md") || rel.ends_with(".html") {
+            vec![rel.clone()]
+        } else {
+            let section = |name: &str| match rel.as_str() {
                 "" => name.to_string(),
                 dir => format!("{dir}/{name}"),
             };
-            let candidates = if rel.ends_with(".md") || rel.ends_with(".html") {
-                vec![rel.clone()]
-            } else {
-                let mut c = vec![join("_index.md"), join("index.md"), join("_index.html")];
-                if !rel.is_empty() {
-                    c.insert(0, format!("{rel}.md"));
-                    c.insert(1, format!("{rel}.html"));
-                }
-                c
-            };
-            let Some(url) = candidates.iter().find_map(|c| (links.resolve_md)(c)) else {
-                self.errors.push(
-                    SpanError::new(tag.start, format!("shortcode `{name}`: no page `{path}`"))
-                        .help("give a content file's path, relative to this page or from content/ with a leading /"),
-                );
-                return;
-            };
-            url
+            let own = [format!("{rel}.md"), format!("{rel}.html")];
+            let own = own.into_iter().filter(|_| !rel.is_empty());
+            own.chain([section("_index.md"), section("_index.html")])
+                .collect()
+        };
+        let Some(url) = candidates.iter().find_map(|c| (links.resolve_md)(c)) else {
+            self.errors.push(
+                SpanError::new(tag.start, format!("shortcode `{name}`: no page `{path}`"))
+                    .help("give a content file's path, relative to this page or from content/ with a leading /"),
+            );
+            return;
         };
         let written = if name == "ref" && links.base_url.contains("://") {
             format!("{}/{url}{fragment}", links.base_url.trim_end_matches('/'))
@@ -829,6 +823,9 @@ impl Run<'_, '_> {
         out.push_str(&written);
     }
 
+    /// `{{< include "a/b.md" >}}`: the body of `content/a/b.md`, its own
+    /// shortcodes expanded, spliced as markdown (rendered to HTML when the
+    /// call sits in HTML output).
     fn include(
         &mut self,
         tag: &Tag,
